@@ -1,0 +1,46 @@
+# ngo: `make run` serves the site, `make test` runs every test, `make bench` measures speed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app ngo
+STAMP := $(VENV)/.installed-stamp
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: setup db run test test-sqlite test-postgres browser bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests drive Debian's Chromium; never a downloaded browser.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium (apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+
+test: db browser test-sqlite test-postgres
+
+test-sqlite: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres: setup
+	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: db
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance/ngo.db* .pytest_cache

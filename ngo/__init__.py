@@ -1,0 +1,80 @@
+"""ngo: a fast, accessible publishing site for human-rights organisations."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def create_app(test_config=None):
+    """Build a configured app; tests pass a mapping of overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("ngo.config.Config")
+    app.config.from_prefixed_env("NGO")
+    if test_config is not None:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    from ngo import assets, cli, errors, health, security
+    from ngo.extensions import csrf, db, migrate
+    from ngo.statements import bp as statements_bp
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    app.register_blueprint(statements_bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Fill in what depends on the instance folder: database URL and secret key."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'ngo.db'}"
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the secret key kept in instance/, making one on first run."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+    
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Give every SQLite connection WAL, a busy timeout and foreign keys."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,52 @@
+"""Command-line tasks: `flask seed-demo`, `flask import-statements`, `flask prune-views`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from ngo.extensions import db
+from ngo.importer import ImportFailure, import_files, read_files, save
+from ngo.models import Statement
+from ngo.statements.viewcount import prune_view_records
+
+DEMO_DIR = Path(__file__).parent / "demo"
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load the demo statements that are not there yet (safe to run again)."""
+    files = sorted(str(p) for p in DEMO_DIR.glob("*.md"))
+    parsed = read_files(files, current_app.config["SITE_LANGUAGE"])
+    existing = set(db.session.scalars(db.select(Statement.slug)))
+    added = [save(item) for item in parsed if item.slug not in existing]
+    db.session.commit()
+    click.echo(f"Demo content: {len(added)} statements added, {len(parsed) - len(added)} already there.")
+
+
+@click.command("import-statements")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_statements(files):
+    """Import statements from Markdown files with YAML front matter, all or none."""
+    try:
+        statements = import_files(list(files), current_app.config["SITE_LANGUAGE"])
+    except ImportFailure as failure:
+        click.echo(f"error: {failure}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    for statement in statements:
+        click.echo(f"imported {statement.slug}")
+    click.echo(f"{len(statements)} statement(s) imported.")
+
+
+@click.command("prune-views")
+def prune_views():
+    """Forget reader records older than the views window."""
+    click.echo(f"{prune_view_records()} old view records deleted.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands with `flask`."""
+    for command in (seed_demo, import_statements, prune_views):
+        app.cli.add_command(command)

@@ -1,0 +1,45 @@
+"""Error pages: every HTTP error is rendered by the site's own template."""
+
+from flask import Flask, current_app, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ngo.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Please check the address or the form and try again."),
+    403: ("Forbidden", "You are not allowed to do that here."),
+    404: ("Page not found", "There is no page at this address. It may have moved, or the address may be mistyped."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    409: ("Conflict", "That conflicts with something already here."),
+    413: ("Too large", "What you sent is too large."),
+    414: ("Address too long", "The address of this page is too long."),
+    429: ("Too many requests", "Please wait a moment before trying again."),
+    500: ("Something went wrong", "An error on our side stopped this page. It has been logged; please try again shortly."),
+    503: ("Service unavailable", "The site is briefly unavailable. Please try again shortly."),
+}
+
+
+def render_error(error: HTTPException):
+    """Render an HTTP error with the site's layout and its status code."""
+    code = error.code or 500
+    title, message = MESSAGES.get(code, (error.name, error.description))
+    if code == 400 and error.description and "CSRF" in str(error.description):
+        message = "The form had expired or was sent from elsewhere. Please reload the page and send it again."
+    # Keep headers such as Allow (405) or Retry-After (429), not the plain-text type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code, headers
+
+
+def handle_server_error(error: Exception):
+    """Roll back the failed transaction, then show the 500 page."""
+    db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.error("Unhandled error", exc_info=original)
+    return render_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Route every HTTP error to the site's error page."""
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,199 @@
+"""The data of the site: statements, their categories and signatories, and view records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ngo.extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite too)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Store every timestamp as UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        """Give back an aware UTC timestamp whatever the backend returned."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+STATUSES = ("draft", "published")
+
+class Category(db.Model):
+    """A node of the category tree ("Rights" > "Right to life")."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("category.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped[Category | None] = relationship(
+        remote_side=[id], back_populates="children"
+    )
+    children: Mapped[list[Category]] = relationship(
+        back_populates="parent", order_by="(Category.position, Category.name)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Organisation(db.Model):
+    """An organisation that co-signs statements."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    website: Mapped[str | None] = mapped_column(String(500))
+
+    signatures: Mapped[list[Signature]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class StatementCategory(db.Model):
+    """A statement's place in a category, in the order its trail lists them."""
+
+    __tablename__ = "statement_category"
+    __table_args__ = (
+        Index("ix_statement_category_category_id", "category_id", "statement_id"),
+    )
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("category.id", ondelete="RESTRICT"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    category: Mapped[Category] = relationship()
+
+
+class Signature(db.Model):
+    """One organisation's place in the ordered list of a statement's signatories."""
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    statement: Mapped[Statement] = relationship(back_populates="signatures")
+    organisation: Mapped[Organisation] = relationship(back_populates="signatures")
+
+
+class Statement(db.Model):
+    """A published or draft statement: appeal, press release, joint letter."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        CheckConstraint("views >= 0", name="views_not_negative"),
+        Index("ix_statement_status_published_at", "status", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    status: Mapped[str] = mapped_column(String(16), default="published")
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    comments_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    category_links: Mapped[list[StatementCategory]] = relationship(
+        order_by="StatementCategory.position", cascade="all, delete-orphan"
+    )
+    signatures: Mapped[list[Signature]] = relationship(
+        back_populates="statement",
+        order_by="Signature.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def category_ids(self) -> list[int]:
+        """The ids of the statement's categories, in trail order."""
+        return [link.category_id for link in self.category_links]
+
+    def set_categories(self, categories: list[Category]) -> None:
+        """Put the statement in these categories, in this order."""
+        existing = {link.category_id: link for link in self.category_links if link.category_id}
+        links = []
+        for position, category in enumerate(dict.fromkeys(categories)):
+            link = existing.get(category.id) if category.id else None
+            link = link or StatementCategory(category=category)
+            link.position = position
+            links.append(link)
+        self.category_links = links
+
+    def set_signatories(self, organisations: list[Organisation]) -> None:
+        """Make these organisations the signatories, in this order."""
+        existing = {s.organisation_id: s for s in self.signatures if s.organisation_id}
+        signatures = []
+        for position, organisation in enumerate(dict.fromkeys(organisations)):
+            signature = existing.get(organisation.id) if organisation.id else None
+            signature = signature or Signature(organisation=organisation)
+            signature.position = position
+            signatures.append(signature)
+        self.signatures = signatures
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the public may read it."""
+        return self.status == "published"
+
+    def __repr__(self) -> str:
+        return f"<Statement {self.slug}>"
+
+
+class StatementView(db.Model):
+    """When a reader (a keyed hash, never the raw IP) last counted as a view."""
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    visitor: Mapped[str] = mapped_column(String(64), primary_key=True)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

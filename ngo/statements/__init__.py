@@ -1,0 +1,5 @@
+"""Reading: the home page, statements, category archives and organisations."""
+
+from .views import bp
+
+__all__ = ["bp"]

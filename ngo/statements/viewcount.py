@@ -1,0 +1,96 @@
+"""The views counter: one view per reader per statement per window, atomic in SQL."""
+
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from flask import current_app, request
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ngo.extensions import db
+from ngo.models import Statement, StatementView, utcnow
+
+CRAWLER_AGENTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|mediapartners|adsbot|bingpreview|"
+    r"facebookexternalhit|facebookcatalog|embedly|quora link preview|"
+    r"whatsapp|telegrambot|skypeuripreview|pinterest|vkshare|w3c_validator|"
+    r"headlesschrome|lighthouse|pagespeed|gtmetrix|pingdom|uptimerobot|"
+    r"feedfetcher|feedburner|python-urllib|scrapy|petalbot|yandex|baiduspider|"
+    r"duckduckbot|sogou|exabot|ia_archiver|semrush|ahrefs|mj12|dotbot|bytespider|"
+    r"gptbot|claudebot|ccbot|applebot|amazonbot|perplexity",
+    re.IGNORECASE,
+)
+PREFETCH_HEADERS = ("Purpose", "Sec-Purpose", "X-Purpose", "X-Moz")
+
+
+def is_countable_request() -> bool:
+    """A reader's GET: not HEAD, not a prefetch or preview, not a known crawler."""
+    if request.method != "GET":
+        return False
+    for header in PREFETCH_HEADERS:
+        value = request.headers.get(header, "").lower()
+        if "prefetch" in value or "preview" in value or "prerender" in value:
+            return False
+    return not CRAWLER_AGENTS.search(request.headers.get("User-Agent", ""))
+
+
+def visitor_key() -> str:
+    """A keyed hash of the client address and User-Agent; the raw IP is never kept."""
+    secret = current_app.config["SECRET_KEY"]
+    if isinstance(secret, str):
+        secret = secret.encode()
+    material = f"{request.remote_addr or ''}\n{request.headers.get('User-Agent', '')}"
+    return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def count_view(statement: Statement) -> int:
+    """Count this request as a view if it is a new reader's; return the views to show.
+
+    A repeat reader costs one indexed read and no write transaction. A new one
+    costs one upsert and one increment, in a short transaction of their own.
+    """
+    if not is_countable_request():
+        return statement.views
+    visitor = visitor_key()
+    now = utcnow()
+    cutoff = now - timedelta(seconds=current_app.config["VIEW_WINDOW_SECONDS"])
+    last = db.session.scalar(
+        db.select(StatementView.counted_at).where(
+            StatementView.statement_id == statement.id,
+            StatementView.visitor == visitor,
+        )
+    )
+    if last is not None and last > cutoff:
+        return statement.views
+
+    table = StatementView.__table__
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    claim = dialect.insert(table).values(
+        statement_id=statement.id, visitor=visitor, counted_at=now
+    )
+    claim = claim.on_conflict_do_update(
+        index_elements=[table.c.statement_id, table.c.visitor],
+        set_={"counted_at": now},
+        where=table.c.counted_at <= cutoff,
+    ).returning(table.c.statement_id)
+    with db.engine.begin() as connection:
+        if connection.execute(claim).first() is None:
+            return statement.views  # another request of this reader won the race
+        return connection.execute(
+            update(Statement)
+            .where(Statement.id == statement.id)
+            .values(views=Statement.views + 1)
+            .returning(Statement.views)
+        ).scalar_one()
+
+
+def prune_view_records() -> int:
+    """Delete reader records older than the window; they can no longer matter."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["VIEW_WINDOW_SECONDS"])
+    result = db.session.execute(
+        db.delete(StatementView).where(StatementView.counted_at <= cutoff)
+    )
+    db.session.commit()
+    return result.rowcount

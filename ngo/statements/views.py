@@ -1,0 +1,105 @@
+"""Public reading pages: latest statements, one statement, categories, organisations."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy.orm import joinedload, selectinload
+
+from ngo.extensions import db
+from ngo.models import Organisation, Signature, Statement, StatementCategory
+from ngo.statements.tree import category_tree
+from ngo.statements.viewcount import count_view
+
+bp = Blueprint("statements", __name__)
+# Templates ask for the tree (navigation, trails); it is queried only when asked.
+bp.add_app_template_global(category_tree)
+
+
+def page_number() -> int:
+    """The `?page=` number: a positive integer or a 404."""
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
+def published():
+    """The query of statements the public may read, newest first."""
+    return (
+        db.select(Statement)
+        .where(Statement.status == "published")
+        .order_by(Statement.published_at.desc(), Statement.id.desc())
+        .options(selectinload(Statement.category_links))
+    )
+
+
+def paginate(query):
+    """One page of a statement list; a page past the end is 404 (page 1 may be empty)."""
+    pagination = db.paginate(
+        query,
+        page=page_number(),
+        per_page=current_app.config["STATEMENTS_PER_PAGE"],
+        error_out=False,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
+    return pagination
+
+
+@bp.app_template_filter("long_date")
+def long_date(value) -> str:
+    """A date written out in English: "September 19, 2023"."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+@bp.get("/")
+def index():
+    """The latest published statements, paginated."""
+    pagination = paginate(published())
+    return render_template("statements/index.html", pagination=pagination)
+
+
+@bp.get("/statements/<slug>")
+def detail(slug):
+    """One statement with its trail, signatories and views counter."""
+    statement = db.session.scalar(
+        db.select(Statement)
+        .where(Statement.slug == slug, Statement.status == "published")
+        .options(
+            joinedload(Statement.category_links),
+            selectinload(Statement.signatures).joinedload(Signature.organisation),
+        )
+    )
+    if statement is None:
+        abort(404)
+    views = count_view(statement)
+    return render_template("statements/detail.html", statement=statement, views=views)
+
+
+@bp.get("/category/<slug>")
+def category(slug):
+    """Statements in a category and all of its sub-categories."""
+    tree = category_tree()
+    found = next((c for c in tree.by_id.values() if c.slug == slug), None)
+    if found is None:
+        abort(404)
+    in_branch = db.select(StatementCategory.statement_id).where(
+        StatementCategory.category_id.in_(tree.descendant_ids(found.id))
+    )
+    pagination = paginate(published().where(Statement.id.in_(in_branch)))
+    return render_template(
+        "statements/category.html",
+        category=found,
+        ancestors=tree.ancestors(found.id)[:-1],
+        subcategories=tree.children.get(found.id, []),
+        pagination=pagination,
+    )
+
+
+@bp.get("/organisations/<slug>")
+def organisation(slug):
+    """An organisation and every published statement it signed."""
+    org = db.first_or_404(db.select(Organisation).where(Organisation.slug == slug))
+    signed = db.select(Signature.statement_id).where(Signature.organisation_id == org.id)
+    pagination = paginate(published().where(Statement.id.in_(signed)))
+    return render_template(
+        "statements/organisation.html", organisation=org, pagination=pagination
+    )
