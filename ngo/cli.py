@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save
@@ -15,6 +16,7 @@ DEMO_DIR = Path(__file__).parent / "demo"
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load the demo statements that are not there yet (safe to run again)."""
     files = sorted(str(p) for p in DEMO_DIR.glob("*.md"))
@@ -26,6 +28,7 @@ def seed_demo():
 
 
 @click.command("import-statements")
+@with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_statements(files):
     """Import statements from Markdown files with YAML front matter, all or none."""
@@ -41,6 +44,7 @@ def import_statements(files):
 
 
 @click.command("prune-views")
+@with_appcontext
 def prune_views():
     """Forget reader records older than the views window."""
     click.echo(f"{prune_view_records()} old view records deleted.")

@@ -49,7 +49,8 @@ def count_view(statement: Statement) -> int:
     """Count this request as a view if it is a new reader's; return the views to show.
 
     A repeat reader costs one indexed read and no write transaction. A new one
-    costs one upsert and one increment, in a short transaction of their own.
+    costs one upsert and one increment, committed at once on the request's own
+    connection (a second connection per request could exhaust the pool).
     """
     if not is_countable_request():
         return statement.views
@@ -75,15 +76,18 @@ def count_view(statement: Statement) -> int:
         set_={"counted_at": now},
         where=table.c.counted_at <= cutoff,
     ).returning(table.c.statement_id)
-    with db.engine.begin() as connection:
-        if connection.execute(claim).first() is None:
-            return statement.views  # another request of this reader won the race
-        return connection.execute(
-            update(Statement)
-            .where(Statement.id == statement.id)
-            .values(views=Statement.views + 1)
-            .returning(Statement.views)
-        ).scalar_one()
+    if db.session.execute(claim).first() is None:
+        db.session.commit()
+        return statement.views  # another request of this reader won the race
+    views = db.session.execute(
+        update(Statement)
+        .where(Statement.id == statement.id)
+        .values(views=Statement.views + 1)
+        .returning(Statement.views),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    db.session.commit()
+    return views
 
 
 def prune_view_records() -> int:
