@@ -1,4 +1,4 @@
-"""The data of the site: statements, their categories and signatories, and view records."""
+"""The data of the site: statements, their categories, signatories, views and comments."""
 
 from __future__ import annotations
 
@@ -139,6 +139,8 @@ class Statement(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     views: Mapped[int] = mapped_column(Integer, default=0)
     comments_open: Mapped[bool] = mapped_column(default=True)
+    # Approved comments, kept by ngo.comments so that lists show counts for free.
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
@@ -197,3 +199,72 @@ class StatementView(db.Model):
     )
     visitor: Mapped[str] = mapped_column(String(64), primary_key=True)
     counted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
+
+
+class Comment(db.Model):
+    """A reader's reply to a statement or to another comment (threaded).
+
+    The body is HTML cleaned once on write by ngo.sanitize.clean_comment_html;
+    the email is for moderators only and is never shown on a public page.
+    """
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'spam', 'trash')", name="status"
+        ),
+        CheckConstraint("depth >= 1", name="depth_positive"),
+        # The statement page: approved comments of one statement, oldest first.
+        Index(
+            "ix_comment_statement_id_status_created_at",
+            "statement_id", "status", "created_at", "id",
+        ),
+        # "Has this email had a comment approved?" (WordPress's trusted commenter).
+        Index("ix_comment_author_email_status", "author_email", "status"),
+        # Duplicate detection: the same text on the same statement.
+        Index("ix_comment_statement_id_body_hash", "statement_id", "body_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE")
+    )
+    # Deleting a comment keeps its replies (they move to the top level).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL"), index=True
+    )
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    author_name: Mapped[str] = mapped_column(String(245))
+    author_email: Mapped[str] = mapped_column(String(100))
+    author_url: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Why a comment was held or sent to spam, for moderators ("links", "honeypot").
+    moderation_note: Mapped[str] = mapped_column(String(200), default="")
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    statement: Mapped[Statement] = relationship()
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether the public may read it."""
+        return self.status == "approved"
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} on {self.statement_id} ({self.status})>"
+
+
+class CommentThrottle(db.Model):
+    """When a client or an email last posted: the flood guard every worker shares.
+
+    The key is a keyed hash ("ip" or "email" and the value), never the value.
+    """
+
+    __tablename__ = "comment_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,7 +1,5 @@
 """The views counter: one view per reader per statement per window, atomic in SQL."""
 
-import hashlib
-import hmac
 import re
 from datetime import timedelta
 
@@ -11,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ngo.extensions import db
 from ngo.models import Statement, StatementView, utcnow
+from ngo.privacy import keyed_hash
 
 CRAWLER_AGENTS = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|archiver|mediapartners|adsbot|bingpreview|"
@@ -38,11 +37,7 @@ def is_countable_request() -> bool:
 
 def visitor_key() -> str:
     """A keyed hash of the client address and User-Agent; the raw IP is never kept."""
-    secret = current_app.config["SECRET_KEY"]
-    if isinstance(secret, str):
-        secret = secret.encode()
-    material = f"{request.remote_addr or ''}\n{request.headers.get('User-Agent', '')}"
-    return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_hash(request.remote_addr or "", request.headers.get("User-Agent", ""))
 
 
 def count_view(statement: Statement) -> int:
