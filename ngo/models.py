@@ -1,4 +1,4 @@
-"""The data of the site: statements, their categories, signatories, views and comments."""
+"""The data of the site: statements, categories, signatories, views, comments and staff."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.extensions import db
+from ngo.privacy import keyed_hash
 
 
 def utcnow() -> datetime:
@@ -134,6 +137,8 @@ class Statement(db.Model):
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # The Markdown an editor typed (None for statements stored only as HTML).
+    body_markdown: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16), default="en")
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -268,3 +273,107 @@ class CommentThrottle(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+ROLES = ("admin", "editor", "moderator")
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who signs in to /admin: an admin, editor or moderator."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'editor', 'moderator')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so that sign-in and uniqueness ignore case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password, never the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        """Disabled accounts cannot sign in, and their sessions stop working."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the password: a new password ends old sessions."""
+        return f"{self.id}:{keyed_hash('session', self.password_hash, length=16)}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} ({self.role})>"
+
+
+class AuditLog(db.Model):
+    """One editing or moderation action: who did what to what, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The email as it was then, so the entry still reads right if the account changes.
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str] = mapped_column(String(32), default="")
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    target_label: Mapped[str] = mapped_column(String(500), default="")
+    details: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {self.action} {self.target_type} {self.target_id}>"
+
+
+class SlugRedirect(db.Model):
+    """A slug a statement used to have: its old URL answers 301 to the current one."""
+
+    __tablename__ = "slug_redirect"
+
+    old_slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    statement: Mapped[Statement] = relationship()
+
+
+LOGIN_OUTCOMES = ("pending", "failed", "locked", "succeeded")
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt: the lockout's memory, shared by every worker process.
+
+    The client is a keyed hash of its address, never the address itself.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('pending', 'failed', 'locked', 'succeeded')", name="outcome"
+        ),
+        Index("ix_login_attempt_email_created_at", "email", "created_at"),
+        Index("ix_login_attempt_client_created_at", "client", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="pending")
