@@ -9,6 +9,7 @@ from pathlib import Path
 
 import markdown
 import yaml
+from markupsafe import Markup
 from slugify import slugify
 
 from ngo.extensions import db
@@ -44,10 +45,17 @@ class ParsedStatement:
     status: str
     summary: str
     body: str
+    body_markdown: str = ""
     comments_open: bool = True
     views: int | None = None
     categories: list[list[str]] = field(default_factory=list)
     signatories: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def render_body(markdown_text: str) -> Markup:
+    """A statement body from Markdown: rendered, then reduced to the allow-list."""
+    html = markdown.markdown(markdown_text or "", extensions=["extra", "sane_lists"])
+    return clean_statement_html(html)
 
 
 def make_slug(text: str, max_length: int = 120) -> str:
@@ -136,9 +144,7 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
     if not isinstance(comments_open, bool):
         meta.fail("comments_open", "comments_open must be true or false")
 
-    body = clean_statement_html(
-        markdown.markdown(body_md, extensions=["extra", "sane_lists"])
-    )
+    body = render_body(body_md)
     summary = data.get("summary")
     if summary is None:
         summary = _shorten(plain_text(body))
@@ -156,6 +162,7 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
         status=status,
         summary=summary,
         body=str(body),
+        body_markdown=body_md.strip("\n"),
         comments_open=comments_open,
         views=views,
         categories=_parse_categories(data.get("categories", []), meta),
@@ -288,6 +295,7 @@ def save(parsed: ParsedStatement) -> Statement:
     statement.title = parsed.title
     statement.summary = parsed.summary
     statement.body = parsed.body
+    statement.body_markdown = parsed.body_markdown
     statement.language = parsed.language
     statement.status = parsed.status
     statement.published_at = parsed.published_at
