@@ -1,0 +1,461 @@
+"""The admin forms: sign-in, statements, categories, organisations, users, moderation."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import DateField, EmailField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ngo.extensions import db
+from ngo.importer import LANGUAGE, SLUG, make_slug
+from ngo.models import ROLES, STATUSES, Category, Organisation, Statement, User
+from ngo.sanitize import safe_web_url, strip_control_characters
+
+TITLE_MAX = 500
+SUMMARY_MAX = 2000
+BODY_MAX = 200_000
+ORGANISATION_MAX = 300
+SIGNATORIES_MAX = 500
+PASSWORD_MAX = 1024
+_BARE_DOMAIN = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?:[/?#]\S*)?$", re.IGNORECASE
+)
+
+
+def one_line(value):
+    """A single-line field as typed, without control characters or stray spaces."""
+    if value is None:
+        return None
+    return " ".join(strip_control_characters(value).split())
+
+
+def multi_line(value):
+    """A multi-line field as typed, with Unix newlines and no control characters."""
+    if value is None:
+        return None
+    return strip_control_characters(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def lower(value):
+    """A value trimmed and lower-cased (emails, slugs)."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def web_address(value):
+    """A website as typed, with https:// put in front of a bare domain."""
+    value = one_line(value)
+    if value and _BARE_DOMAIN.match(value):
+        return "https://" + value
+    return value
+
+
+def http_url(form, field):
+    """Only absolute http(s) addresses are accepted as a website."""
+    if field.data and safe_web_url(field.data) is None:
+        raise ValidationError(
+            "Enter a web address that starts with http:// or https://, or leave it empty."
+        )
+
+
+def slug_format(form, field):
+    """A slug is lowercase letters, digits and single hyphens."""
+    if field.data and (not SLUG.match(field.data) or len(field.data) > 200):
+        raise ValidationError(
+            "Use lowercase letters, digits and single hyphens only, for example "
+            f"“{make_slug(field.data)}”, or leave it empty to make one from the title."
+        )
+
+
+def new_password_rules(form, field):
+    """A new password: long enough, not only spaces."""
+    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
+    if field.data and (len(field.data) < minimum or not field.data.strip()):
+        raise ValidationError(f"Use at least {minimum} characters.")
+
+
+class DateInput(DateField):
+    """A date field (`<input type=date>`) with a message that says what to type."""
+
+    def process_formdata(self, valuelist):
+        """Parse YYYY-MM-DD; anything else is an error naming the format."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                "Enter the date as year-month-day, for example 2023-09-19."
+            ) from None
+        if self.data is not None and not 1000 <= self.data.year <= 9998:
+            self.data = None
+            raise ValueError("Enter a year between 1000 and 9998.")
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (the template lays them out)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    """Sign-in: email and password."""
+
+    email = EmailField(
+        "Email",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="An email address has at most 254 characters."),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+        ],
+    )
+    submit = SubmitField("Sign in")
+
+
+class PasswordForm(FlaskForm):
+    """One's own new password, confirmed by the current one."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+            new_password_rules,
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[EqualTo("password", message="The two new passwords are not the same.")],
+    )
+    submit = SubmitField("Change password")
+
+
+class StatementForm(FlaskForm):
+    """The statement editor: the labels are a contract (Title, Slug, ... Save)."""
+
+    title = StringField(
+        "Title",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter a title."),
+            Length(max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."),
+        ],
+    )
+    slug = StringField(
+        "Slug",
+        filters=[lower],
+        validators=[Optional(), slug_format],
+        description="The end of the statement's address. Leave it empty to make one "
+        "from the title. If you change it, the old address keeps working.",
+    )
+    date = DateInput("Date", validators=[InputRequired("Enter the publication date.")])
+    summary = TextAreaField(
+        "Summary",
+        filters=[one_line],
+        validators=[
+            Length(max=SUMMARY_MAX, message=f"A summary has at most {SUMMARY_MAX} characters.")
+        ],
+        description="Shown in lists and to search engines. Leave it empty to use the "
+        "start of the body.",
+    )
+    body = TextAreaField(
+        "Body",
+        filters=[multi_line],
+        validators=[
+            DataRequired("Write the body of the statement."),
+            Length(max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."),
+        ],
+        description="Markdown: a blank line between paragraphs, ## for a heading, "
+        "* for a list item, [text](https://address) for a link. Use Preview to check it.",
+    )
+    categories = CheckboxesField("Categories", coerce=int)
+    signatories = TextAreaField(
+        "Signatories",
+        filters=[multi_line],
+        description="One organisation per line, in the order they sign. Organisations "
+        "already known are matched by name; new ones are added.",
+    )
+    language = StringField(
+        "Language",
+        filters=[lower],
+        validators=[DataRequired("Enter a language code such as en, hy or ru.")],
+        description="The language of the text, as a code: en, hy, ru …",
+    )
+    status = SelectField(
+        "Status",
+        choices=[("draft", "Draft (only staff can see it)"), ("published", "Published")],
+        validators=[InputRequired()],
+    )
+    comments_open = BooleanField("Comments open")
+    save = SubmitField("Save")
+    preview = SubmitField("Preview")
+
+    def __init__(self, *args, statement: Statement | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statement = statement
+        self.organisation_names: list[str] = []
+
+    def validate_slug(self, field):
+        """A slug typed by hand must not be another statement's."""
+        if not field.data:
+            return
+        query = db.select(Statement.title).where(Statement.slug == field.data)
+        if self.statement is not None and self.statement.id:
+            query = query.where(Statement.id != self.statement.id)
+        other = db.session.scalar(query)
+        if other is not None:
+            raise ValidationError(f"The statement “{other}” already uses this slug.")
+
+    def validate_language(self, field):
+        """A language tag such as en, hy or ru-RU."""
+        if field.data and (not LANGUAGE.match(field.data) or len(field.data) > 16):
+            raise ValidationError("Enter a language code such as en, hy or ru.")
+
+    def validate_status(self, field):
+        """Draft or published."""
+        if field.data not in STATUSES:
+            raise ValidationError("Choose Draft or Published.")
+
+    def validate_signatories(self, field):
+        """One name per line, each once; keep the names in order for the view."""
+        names, seen, problems = [], {}, []
+        for number, line in enumerate((field.data or "").split("\n"), start=1):
+            name = " ".join(line.split())
+            if not name:
+                continue
+            if len(name) > ORGANISATION_MAX:
+                problems.append(
+                    f"Line {number} is longer than {ORGANISATION_MAX} characters."
+                )
+            elif name.casefold() in seen:
+                problems.append(
+                    f"“{name}” is listed twice (lines {seen[name.casefold()]} and {number})."
+                )
+            else:
+                seen[name.casefold()] = number
+                names.append(name)
+        if len(names) > SIGNATORIES_MAX:
+            problems.append(f"List at most {SIGNATORIES_MAX} organisations.")
+        if problems:
+            raise ValidationError(" ".join(problems))
+        self.organisation_names = names
+
+
+class CategoryForm(FlaskForm):
+    """A category: its name, address, place in the tree and order among siblings."""
+
+    name = StringField(
+        "Name",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=200, message="A name has at most 200 characters."),
+        ],
+    )
+    slug = StringField(
+        "Slug",
+        filters=[lower],
+        validators=[Optional(), slug_format],
+        description="The end of the category's address. Leave it empty to make one "
+        "from the name.",
+    )
+    parent = SelectField("Parent", coerce=int, validate_choice=True)
+    position = IntegerField(
+        "Position",
+        default=0,
+        validators=[
+            InputRequired("Enter a number (0 comes first)."),
+            NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
+        ],
+        description="Order among categories with the same parent: smaller numbers come first.",
+    )
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, category: Category | None = None, tree=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category = category
+        self.tree = tree
+
+    def validate_parent(self, field):
+        """A category cannot move under itself or under one of its own sub-categories."""
+        if self.category is None or not field.data:
+            return
+        if field.data in self.tree.descendant_ids(self.category.id):
+            raise ValidationError(
+                "A category cannot be placed under itself or one of its sub-categories."
+            )
+
+    def validate_name(self, field):
+        """Two categories with the same parent cannot share a name."""
+        parent_id = self.parent.data or None
+        query = db.select(Category.id).where(
+            db.func.lower(Category.name) == (field.data or "").lower(),
+            Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id,
+        )
+        if self.category is not None:
+            query = query.where(Category.id != self.category.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError("There is already a category of this name in that place.")
+
+    def validate_slug(self, field):
+        """Category slugs are unique."""
+        if not field.data:
+            return
+        query = db.select(Category.name).where(Category.slug == field.data)
+        if self.category is not None:
+            query = query.where(Category.id != self.category.id)
+        other = db.session.scalar(query)
+        if other is not None:
+            raise ValidationError(f"The category “{other}” already uses this slug.")
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation: name and optional website."""
+
+    name = StringField(
+        "Name",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=ORGANISATION_MAX, message=f"A name has at most {ORGANISATION_MAX} characters."),
+        ],
+    )
+    website = StringField(
+        "Website",
+        filters=[web_address],
+        validators=[
+            Optional(),
+            Length(max=500, message="A web address has at most 500 characters."),
+            http_url,
+        ],
+        description="Optional: an address starting with https:// or http://.",
+    )
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def validate_name(self, field):
+        """Names are unique, whatever their case."""
+        query = db.select(Organisation.id).where(
+            db.func.lower(Organisation.name) == (field.data or "").lower()
+        )
+        if self.organisation is not None:
+            query = query.where(Organisation.id != self.organisation.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError("There is already an organisation of this name.")
+
+
+ROLE_CHOICES = [
+    ("editor", "Editor: statements, categories, organisations and comments"),
+    ("moderator", "Moderator: comments only"),
+    ("admin", "Administrator: everything, including users"),
+]
+
+
+class UserForm(FlaskForm):
+    """A new staff account."""
+
+    email = EmailField(
+        "Email",
+        filters=[lower],
+        validators=[
+            DataRequired("Enter an email address."),
+            Length(max=254, message="An email address has at most 254 characters."),
+            Email("Enter an email address such as name@example.org."),
+        ],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default="editor")
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter a password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+            new_password_rules,
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[EqualTo("password", message="The two passwords are not the same.")],
+    )
+    submit = SubmitField("Create user")
+
+    def validate_email(self, field):
+        """One account per email."""
+        if db.session.scalar(db.select(User.id).where(User.email == field.data)):
+            raise ValidationError("There is already a user with this email.")
+
+    def validate_role(self, field):
+        """One of the three roles."""
+        if field.data not in ROLES:
+            raise ValidationError("Choose a role.")
+
+
+class UserEditForm(FlaskForm):
+    """An existing account: its role, whether it may sign in, a new password."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Active (may sign in)")
+    password = PasswordField(
+        "New password",
+        validators=[
+            Optional(),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+            new_password_rules,
+        ],
+        description="Leave empty to keep the current password.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[EqualTo("password", message="The two passwords are not the same.")],
+    )
+    submit = SubmitField("Save")
+
+
+class ConfirmForm(FlaskForm):
+    """A button with no fields: only its CSRF token is checked."""
+
+
+MODERATION_ACTIONS = ("approve", "unapprove", "spam", "trash", "delete")
+
+
+class ModerationForm(FlaskForm):
+    """The queue's buttons: one comment (`one` = "action:id") or the ticked ones."""
+
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = HiddenField()
+    one = HiddenField()

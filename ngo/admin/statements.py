@@ -1,0 +1,255 @@
+"""The statement list and editor: Markdown in, sanitised HTML out, old slugs kept as 301s."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ngo.admin.audit import changes, record
+from ngo.admin.forms import StatementForm
+from ngo.admin.views import bp, contains, paginate, requires, search_text
+from ngo.extensions import db
+from ngo.importer import _shorten, make_slug, organisation_named, render_body
+from ngo.models import (
+    Category,
+    Comment,
+    Signature,
+    SlugRedirect,
+    Statement,
+    utcnow,
+)
+from ngo.sanitize import plain_text
+from ngo.statements.tree import category_tree
+
+
+@bp.get("/statements")
+@requires("edit")
+def statements():
+    """Every statement, drafts too, newest first, with views and comment counts."""
+    status = request.args.get("status", "")
+    search = search_text()
+    query = db.select(Statement).order_by(Statement.published_at.desc(), Statement.id.desc())
+    if status in ("draft", "published"):
+        query = query.where(Statement.status == status)
+    else:
+        status = ""
+    if search:
+        query = query.where(contains(Statement.title, search))
+    pagination = paginate(query)
+    ids = [s.id for s in pagination.items]
+    pending = dict(
+        db.session.execute(
+            db.select(Comment.statement_id, db.func.count())
+            .where(Comment.statement_id.in_(ids), Comment.status == "pending")
+            .group_by(Comment.statement_id)
+        ).all()
+    ) if ids else {}
+    return render_template(
+        "admin/statements.html",
+        pagination=pagination,
+        pending=pending,
+        status=status,
+        search=search,
+    )
+
+
+@bp.route("/statements/new", methods=["GET", "POST"])
+@requires("edit")
+def new_statement():
+    """Write a new statement (a draft until its status says published)."""
+    return _editor(None)
+
+
+@bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit_statement(statement_id):
+    """Change a statement; a new slug leaves the old address answering 301."""
+    statement = db.get_or_404(
+        Statement,
+        statement_id,
+        options=[
+            selectinload(Statement.category_links),
+            selectinload(Statement.signatures).joinedload(Signature.organisation),
+        ],
+    )
+    return _editor(statement)
+
+
+def _initial(statement: Statement | None) -> dict:
+    """The editor's fields for a statement, or the defaults of a new one."""
+    if statement is None:
+        return {
+            "date": utcnow().date(),
+            "status": "draft",
+            "comments_open": True,
+            "language": current_app.config["SITE_LANGUAGE"],
+        }
+    return {
+        "title": statement.title,
+        "slug": statement.slug,
+        "date": statement.published_at.date(),
+        "summary": statement.summary,
+        # Statements stored only as HTML are edited as HTML (Markdown keeps it).
+        "body": statement.body_markdown if statement.body_markdown is not None else statement.body,
+        "categories": statement.category_ids,
+        "signatories": "\n".join(s.organisation.name for s in statement.signatures),
+        "language": statement.language,
+        "status": statement.status,
+        "comments_open": statement.comments_open,
+    }
+
+
+def _editor(statement: Statement | None):
+    """The editor page for a new or an existing statement: preview, validate, save."""
+    tree = category_tree()
+    form = StatementForm(statement=statement, data=_initial(statement))
+    form.categories.choices = [(c.id, c.name) for c in _tree_order(tree)]
+    preview = None
+    status = 200
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_body(form.body.data)
+        else:
+            saved = _save(form, statement)
+            if saved is not None:
+                flash(
+                    f"Saved “{saved.title}” ({'published' if saved.is_published else 'draft'})."
+                )
+                return redirect(url_for("admin.edit_statement", statement_id=saved.id), code=303)
+            status = 409
+    elif form.is_submitted():
+        status = 422
+    return (
+        render_template(
+            "admin/statement_form.html",
+            form=form,
+            statement=statement,
+            tree=tree,
+            preview=preview,
+        ),
+        status,
+    )
+
+
+def _tree_order(tree) -> list[Category]:
+    """Every category, each followed by its sub-categories (depth first)."""
+    ordered = []
+
+    def walk(parent_id):
+        for category in tree.children.get(parent_id, []):
+            ordered.append(category)
+            walk(category.id)
+
+    walk(None)
+    return ordered
+
+
+def _snapshot(statement: Statement) -> dict:
+    """The audited fields of a statement, for the "what changed" of the audit log."""
+    tree = category_tree()
+    return {
+        "title": statement.title,
+        "slug": statement.slug,
+        "status": statement.status,
+        "date": statement.published_at.date().isoformat() if statement.published_at else None,
+        "language": statement.language,
+        "comments open": statement.comments_open,
+        "summary": statement.summary,
+        "body": statement.body,
+        "categories": [tree.by_id[i].name for i in statement.category_ids if i in tree.by_id],
+        "signatories": [s.organisation.name for s in statement.signatures],
+    }
+
+
+def unique_statement_slug(wanted: str, statement: Statement | None) -> str:
+    """A slug that no other statement uses now or used before (old slugs still redirect)."""
+    own = statement.id if statement is not None and statement.id else None
+    taken = set(
+        db.session.scalars(
+            db.select(Statement.slug).where(
+                Statement.slug.startswith(wanted), Statement.id != (own or 0)
+            )
+        )
+    )
+    taken |= set(
+        db.session.scalars(
+            db.select(SlugRedirect.old_slug).where(
+                SlugRedirect.old_slug.startswith(wanted),
+                SlugRedirect.statement_id != (own or 0),
+            )
+        )
+    )
+    candidate, number = wanted, 2
+    while candidate in taken:
+        candidate = f"{wanted}-{number}"
+        number += 1
+    return candidate
+
+
+def _published_at(statement: Statement | None, day: date) -> datetime:
+    """The publication time for a date: unchanged if the day is, now if it is today."""
+    if statement is not None and statement.published_at.date() == day:
+        return statement.published_at
+    now = utcnow()
+    if day == now.date():
+        return now
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _save(form: StatementForm, statement: Statement | None) -> Statement | None:
+    """Write the form into the statement and commit; None if a concurrent save collided."""
+    creating = statement is None
+    before = None if creating else _snapshot(statement)
+    old_slug = None if creating else statement.slug
+    slug = form.slug.data or unique_statement_slug(make_slug(form.title.data), statement)
+    body = render_body(form.body.data)
+    if creating:
+        statement = Statement(views=0)
+    statement.title = form.title.data
+    statement.slug = slug
+    statement.body_markdown = form.body.data
+    statement.body = str(body)
+    statement.summary = form.summary.data or _shorten(plain_text(body))
+    statement.language = form.language.data
+    statement.status = form.status.data
+    statement.comments_open = form.comments_open.data
+    statement.published_at = _published_at(None if creating else statement, form.date.data)
+    if creating:
+        db.session.add(statement)  # only now: the queries below flush it
+
+    chosen = set(form.categories.data or [])
+    kept = [i for i in ([] if creating else statement.category_ids) if i in chosen]
+    order = kept + [i for i in form.categories.data or [] if i not in kept]
+    statement.set_categories([db.session.get(Category, i) for i in order])
+    statement.set_signatories([organisation_named(n) for n in form.organisation_names])
+
+    db.session.flush()
+    if old_slug and old_slug != slug:
+        db.session.merge(SlugRedirect(old_slug=old_slug, statement_id=statement.id))
+    # The new slug belongs to this statement now, not to an old address of another.
+    db.session.execute(db.delete(SlugRedirect).where(SlugRedirect.old_slug == slug))
+
+    if creating:
+        record("statement.create", statement, details=f"status: {statement.status}")
+    else:
+        after = _snapshot(statement)
+        for key in ("body", "summary"):
+            if before[key] != after[key]:
+                before[key], after[key] = "(old text)", "(new text)"
+        details = changes(before, after)
+        if details:
+            record("statement.update", statement, details=details)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        current_app.logger.warning("statement save collided", exc_info=True)
+        form.form_errors.append(
+            "Someone else saved a statement or organisation with the same name or slug "
+            "at the same moment. Check the form and press Save again."
+        )
+        return None
+    return statement
