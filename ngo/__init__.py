@@ -21,6 +21,7 @@ def create_app(test_config=None):
 
     from ngo import assets, cli, errors, health, security
     from ngo.accessibility import bp as accessibility_bp
+    from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db, migrate
     from ngo.statements import bp as statements_bp
 
@@ -30,6 +31,7 @@ def create_app(test_config=None):
     security.init_app(app)
     assets.init_app(app)
     app.register_blueprint(statements_bp)
+    app.register_blueprint(comments_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)
     errors.init_app(app)

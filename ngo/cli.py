@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ngo.comments.demo import seed_demo_comments
 from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save
 from ngo.models import Statement
@@ -23,8 +24,11 @@ def seed_demo():
     parsed = read_files(files, current_app.config["SITE_LANGUAGE"])
     existing = set(db.session.scalars(db.select(Statement.slug)))
     added = [save(item) for item in parsed if item.slug not in existing]
+    db.session.flush()
+    comments = seed_demo_comments()
     db.session.commit()
     click.echo(f"Demo content: {len(added)} statements added, {len(parsed) - len(added)} already there.")
+    click.echo(f"Demo comments: {comments} added.")
 
 
 @click.command("import-statements")

@@ -253,6 +253,7 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     statement: Mapped[Statement] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
 
     @property
     def is_approved(self) -> bool:

@@ -131,4 +131,5 @@ def test_statement_page_query_count_is_fixed(client, make_statement, count_queri
         counts[slug] = len(queries)
         assert not any(q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in queries)
     assert counts[small] == counts[large]
-    assert counts[small] <= 4, counts
+    # Statement, signatories, category tree, view check, and the comments (issue 4).
+    assert counts[small] <= 5, counts

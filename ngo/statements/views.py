@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy.orm import joinedload, selectinload
 
+from ngo.comments.listing import comment_section, render_statement_page
 from ngo.extensions import db
 from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import category_tree
@@ -59,7 +60,7 @@ def index():
 
 @bp.get("/statements/<slug>")
 def detail(slug):
-    """One statement with its trail, signatories and views counter."""
+    """One statement with its trail, signatories, views counter and comments."""
     statement = db.session.scalar(
         db.select(Statement)
         .where(Statement.slug == slug, Statement.status == "published")
@@ -71,7 +72,7 @@ def detail(slug):
     if statement is None:
         abort(404)
     views = count_view(statement)
-    return render_template("statements/detail.html", statement=statement, views=views)
+    return render_statement_page(statement, views, comment_section(statement))
 
 
 @bp.get("/category/<slug>")

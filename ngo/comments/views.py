@@ -1,0 +1,94 @@
+"""Posting comments: POST /statements/<slug>/comments, with the form re-rendered on refusal.
+
+Status codes, the same for every refusal: 303 on success (to the comment's
+anchor); 422 when a field is invalid; 400 when the CSRF token is missing or
+stale; 403 when comments are closed; 409 for a duplicate; 429 for a flood.
+Every refusal re-renders the statement page with everything the reader typed.
+"""
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
+
+from ngo.comments.forms import CommentForm
+from ngo.comments.listing import comment_section, render_statement_page
+from ngo.comments.moderation import comments_closed
+from ngo.comments.posting import post_comment
+from ngo.comments.tokens import add_pending, forget_author, remember_author
+from ngo.errors import render_error
+from ngo.extensions import db
+from ngo.models import Statement
+
+bp = Blueprint("comments", __name__)
+
+REFUSALS = {"duplicate": 409, "flood": 429}
+
+
+def _published(slug: str) -> Statement | None:
+    """The published statement with this slug (one light query), or None."""
+    return db.session.scalar(
+        db.select(Statement).where(Statement.slug == slug, Statement.status == "published")
+    )
+
+
+def _refuse(statement: Statement, form: CommentForm | None, status: int, notice=None):
+    """The statement page again, with the posted text and why it was not stored."""
+    kept = None
+    if form is None:
+        kept = request.form.get("comment", "")[:70_000] or None
+    section = comment_section(statement, form=form, notice=notice, kept_text=kept)
+    response = render_statement_page(statement, statement.views, section, status)
+    if status == 429:
+        response.headers["Retry-After"] = str(
+            max(1, int(current_app.config["COMMENT_FLOOD_SECONDS"]))
+        )
+    return response
+
+
+@bp.post("/statements/<slug>/comments")
+def create(slug):
+    """Post a comment or reply: stored and 303 to it, or the form back with the reason."""
+    statement = _published(slug)
+    if statement is None:
+        return render_error(NotFound())
+    if comments_closed(statement):
+        return _refuse(statement, None, 403, notice="closed")
+    form = CommentForm(statement=statement)
+    if not form.validate_on_submit():
+        return _refuse(statement, form, 422)
+    posted = post_comment(statement, form)
+    if posted.refusal:
+        return _refuse(statement, form, REFUSALS[posted.refusal], notice=posted.refusal)
+
+    comment = posted.comment
+    response = redirect(
+        url_for("statements.detail", slug=slug, _anchor=f"comment-{comment.id}"), 303
+    )
+    if comment.status == "pending":
+        add_pending(response, comment.id)
+        flash("Thank you. Your comment is awaiting moderation.", "success")
+    elif comment.status == "approved":
+        flash("Thank you. Your comment is published.", "success")
+    if form.remember.data:
+        remember_author(response, form.author.data, form.email.data, form.url.data)
+    else:
+        forget_author(response)
+    return response
+
+
+@bp.get("/statements/<slug>/comments")
+def form_page(slug):
+    """The form lives on the statement page; a GET (a reload, a link) goes there."""
+    return redirect(url_for("statements.detail", slug=slug, _anchor="respond"), 303)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A missing or stale CSRF token: 400, with the form and its text kept to send again."""
+    statement = _published((request.view_args or {}).get("slug", ""))
+    if statement is None or request.endpoint != "comments.create":
+        return render_error(error)
+    if comments_closed(statement):
+        return _refuse(statement, None, 403, notice="closed")
+    form = CommentForm(statement=statement)
+    return _refuse(statement, form, 400, notice="expired")
