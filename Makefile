@@ -38,9 +38,14 @@ test-sqlite: setup
 test-postgres: setup
 	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: db
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-	$(BIN)/python bench/run.py
+# Load from wrk (Debian's package) against gunicorn on a scratch database under
+# bench/results/, never instance/ngo.db. BENCH_ARGS passes options: see
+# `$(BIN)/python bench/run.py --help`.
+bench: setup
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "Install Debian's wrk (apt-get install wrk) for make bench." >&2; exit 1; fi; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/ngo.db* .pytest_cache

@@ -1,0 +1,74 @@
+"""The pages `make bench` measures: add a scenario here and nothing else changes.
+
+Each Page has a name, a path, and optionally a `prepare` hook. Both `path` (when
+it is a callable) and `prepare` run inside an app context on the bench's scratch
+database, after `db upgrade` and `seed-demo`, before any server starts. A hook may
+add rows (commit them) and return the path to measure; a plain string path needs
+no hook.
+
+Example, once comments exist:
+
+    def statement_with_comments() -> str:
+        statement = ...  # a demo statement
+        ...              # add 200 approved threaded comments, db.session.commit()
+        return f"/statements/{statement.slug}"
+
+    PAGES.append(Page("statement+200 comments", statement_with_comments))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from ngo.extensions import db
+from ngo.models import Signature, Statement, StatementCategory
+
+
+@dataclass(frozen=True)
+class Page:
+    """One measured page: `path` is a string or a hook that returns one."""
+
+    name: str
+    path: str | Callable[[], str]
+    prepare: Callable[[], None] | None = None
+
+    def resolve(self) -> str:
+        """Run the hooks (inside an app context) and give the path to measure."""
+        if self.prepare is not None:
+            self.prepare()
+        return self.path() if callable(self.path) else self.path
+
+
+def busiest_statement() -> str:
+    """The published demo statement with the most signatories, then categories.
+
+    In the demo data that is the joint appeal: 12 signatories, 4 categories,
+    the shape of the real statement the issue names.
+    """
+    signatories = (
+        db.select(func.count())
+        .where(Signature.statement_id == Statement.id)
+        .scalar_subquery()
+    )
+    categories = (
+        db.select(func.count())
+        .where(StatementCategory.statement_id == Statement.id)
+        .scalar_subquery()
+    )
+    slug = db.session.scalar(
+        db.select(Statement.slug)
+        .where(Statement.status == "published")
+        .order_by(signatories.desc(), categories.desc(), Statement.id)
+        .limit(1)
+    )
+    if slug is None:
+        raise SystemExit("bench: no published statement in the bench database")
+    return f"/statements/{slug}"
+
+
+# The statement page is the one the target is about (run.py's TARGET_PAGE).
+PAGES: list[Page] = [
+    Page("home", "/"),
+    Page("statement", busiest_statement),
+]
