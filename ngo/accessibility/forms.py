@@ -8,12 +8,25 @@ from ngo.accessibility import preferences as p
 
 COLOR_MESSAGE = "Enter a colour as # and six hexadecimal digits, for example #1a4d8f."
 # The order in which submitted choices are applied; a button sends one of them.
-CHOICE_FIELDS = ("reset", "toolbar", "size", "font", "weight", "spacing", "scheme", "bg", "fg")
+CHOICE_FIELDS = (
+    "reset",
+    "toolbar",
+    "size",
+    "font",
+    "weight",
+    "spacing",
+    "scheme",
+    "bg",
+    "fg",
+)
 
 
 def _one_of(values, what):
     """A validator that accepts an empty field or one of the fixed values."""
-    return [Optional(), AnyOf(sorted(values), message=f"That is not a {what} this site offers.")]
+    return [
+        Optional(),
+        AnyOf(sorted(values), message=f"That is not a {what} this site offers."),
+    ]
 
 
 def _hex_color(form, field):
@@ -23,7 +36,7 @@ def _hex_color(form, field):
 
 
 class PreferencesForm(FlaskForm):
-    """One choice per submit: the pressed button's name and value, plus the return path."""
+    """A choice (the pressed button's name and value) and the path to return to."""
 
     size = StringField(validators=_one_of(p.SIZE_VALUES, "text size"))
     font = StringField(validators=_one_of(p.FONT_VALUES, "font"))
@@ -59,7 +72,9 @@ class PreferencesForm(FlaskForm):
             if data:
                 found.append((name, data))
         if self.apply.data in ("bg", "fg"):
-            found.append((self.apply.data, self[f"{self.apply.data}_custom"].data.strip()))
+            found.append(
+                (self.apply.data, self[f"{self.apply.data}_custom"].data.strip())
+            )
         return found
 
 

@@ -76,12 +76,72 @@ SPACINGS = (
 # background and on the toolbar's surface; tests/test_accessibility.py checks it,
 # and that site.css carries exactly these colours.
 SCHEMES = (
-    Scheme("bw", "Black on white", "#ffffff", "#000000", "#00307a", "#4b1a7a", "#f0f0f0", "#000000", False),
-    Scheme("wb", "White on black", "#000000", "#ffffff", "#9cd3ff", "#e2c2ff", "#1a1a1a", "#ffff00", True),
-    Scheme("yb", "Yellow on black", "#000000", "#ffff00", "#8fd9ff", "#ffc9f0", "#1a1a1a", "#ffffff", True),
-    Scheme("blue", "Dark blue on light blue", "#9dd1ff", "#063462", "#00205a", "#3d0a5c", "#b9ddff", "#000000", False),
-    Scheme("beige", "Brown on beige", "#f7f3d6", "#4d4b43", "#1f3a70", "#5a1f5a", "#fffbe6", "#000000", False),
-    Scheme("green", "Green on dark brown", "#3b2716", "#a9e44d", "#ffe58a", "#f3c9ff", "#2e1e10", "#ffffff", True),
+    Scheme(
+        "bw",
+        "Black on white",
+        "#ffffff",
+        "#000000",
+        "#00307a",
+        "#4b1a7a",
+        "#f0f0f0",
+        "#000000",
+        False,
+    ),
+    Scheme(
+        "wb",
+        "White on black",
+        "#000000",
+        "#ffffff",
+        "#9cd3ff",
+        "#e2c2ff",
+        "#1a1a1a",
+        "#ffff00",
+        True,
+    ),
+    Scheme(
+        "yb",
+        "Yellow on black",
+        "#000000",
+        "#ffff00",
+        "#8fd9ff",
+        "#ffc9f0",
+        "#1a1a1a",
+        "#ffffff",
+        True,
+    ),
+    Scheme(
+        "blue",
+        "Dark blue on light blue",
+        "#9dd1ff",
+        "#063462",
+        "#00205a",
+        "#3d0a5c",
+        "#b9ddff",
+        "#000000",
+        False,
+    ),
+    Scheme(
+        "beige",
+        "Brown on beige",
+        "#f7f3d6",
+        "#4d4b43",
+        "#1f3a70",
+        "#5a1f5a",
+        "#fffbe6",
+        "#000000",
+        False,
+    ),
+    Scheme(
+        "green",
+        "Green on dark brown",
+        "#3b2716",
+        "#a9e44d",
+        "#ffe58a",
+        "#f3c9ff",
+        "#2e1e10",
+        "#ffffff",
+        True,
+    ),
 )
 BACKGROUND_SWATCHES = (
     Option("#ffffff", "White"),
@@ -133,13 +193,17 @@ def color_name(value: str) -> str:
 def relative_luminance(color: str) -> float:
     """WCAG relative luminance of an `#rrggbb` colour (sRGB linearised)."""
     channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def contrast_ratio(first: str, second: str) -> float:
     """WCAG contrast ratio of two `#rrggbb` colours, from 1 to 21."""
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    lighter, darker = sorted(
+        (relative_luminance(first), relative_luminance(second)), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -185,7 +249,7 @@ class Preferences:
     )
 
     def encode(self) -> str:
-        """The cookie value: only what differs from the defaults, e.g. `fs:150|cs:wb`."""
+        """The cookie value: what differs from the defaults, e.g. `fs:150|cs:wb`."""
         default = Preferences()
         parts = []
         for key, field in self._KEYS:
@@ -252,8 +316,14 @@ class Preferences:
         anything but `#rrggbb` into the page."""
         if not (self.custom and is_hex_color(self.bg) and is_hex_color(self.fg)):
             return ""
-        scheme = "dark" if relative_luminance(self.bg) < relative_luminance(self.fg) else "light"
-        return f"html.a11y-custom{{--bg:{self.bg};--fg:{self.fg};color-scheme:{scheme}}}"
+        scheme = (
+            "dark"
+            if relative_luminance(self.bg) < relative_luminance(self.fg)
+            else "light"
+        )
+        return (
+            f"html.a11y-custom{{--bg:{self.bg};--fg:{self.fg};color-scheme:{scheme}}}"
+        )
 
     @property
     def colors(self) -> tuple[str, str]:
@@ -288,7 +358,11 @@ class Preferences:
             "htmlClass": self.html_class,
             "custom": {"bg": self.bg, "fg": self.fg} if self.custom else None,
             "colorScheme": (
-                ("dark" if relative_luminance(self.bg) < relative_luminance(self.fg) else "light")
+                (
+                    "dark"
+                    if relative_luminance(self.bg) < relative_luminance(self.fg)
+                    else "light"
+                )
                 if self.custom
                 else ""
             ),
@@ -335,9 +409,14 @@ class Preferences:
             )
         if group in ("bg", "fg"):
             return (
-                f"Background color: {color_name(self.bg)}. Text color: {color_name(self.fg)}. "
+                f"Background color: {color_name(self.bg)}. "
+                f"Text color: {color_name(self.fg)}. "
                 f"Contrast {format_ratio(self.contrast)}."
-                + (" This is below 4.5:1 and may be hard to read." if self.low_contrast else "")
+                + (
+                    " This is below 4.5:1 and may be hard to read."
+                    if self.low_contrast
+                    else ""
+                )
             )
         label = GROUP_LABELS[group]
         value = getattr(self, group)

@@ -1,4 +1,4 @@
-"""The accessibility blueprint: preferences kept in one cookie, applied on every page."""
+"""The accessibility blueprint: preferences in one cookie, applied on every page."""
 
 from urllib.parse import quote, urlsplit
 
@@ -75,7 +75,9 @@ def _pop_autofocus() -> str:
 
 @bp.after_app_request
 def vary_on_cookie(response):
-    """Every HTML page depends on the preferences cookie: keep it out of shared caches."""
+    """Every HTML page depends on the preferences cookie: keep it out of shared caches.
+
+    One place for all pages, error pages included (they carry the toolbar too)."""
     if response.mimetype == "text/html":
         response.vary.add("Cookie")
         response.cache_control.public = False
@@ -93,8 +95,13 @@ def _store(response, prefs: p.Preferences):
     """Write the preferences cookie, or delete it when everything is default."""
     value = prefs.encode()
     if not value:
-        response.delete_cookie(p.COOKIE_NAME, path="/", secure=request.is_secure,
-                               httponly=True, samesite="Lax")
+        response.delete_cookie(
+            p.COOKIE_NAME,
+            path="/",
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
     else:
         response.set_cookie(
             p.COOKIE_NAME,
@@ -120,14 +127,15 @@ def _focus_id(form: PreferencesForm, group: str, value: str) -> str:
 
 @bp.route("/accessibility", methods=["GET", "POST"])
 def settings():
-    """The full preferences page; a POST applies one choice and returns to the reader's page."""
+    """The preferences page; a POST applies one choice and returns to the page."""
     form = PreferencesForm()
     prefs = current_preferences()
     if request.method == "GET":
+        back = request.args.get("next")
         return render_template(
             "accessibility/settings.html",
             form=form,
-            back=safe_next(request.args.get("next")) if request.args.get("next") else "",
+            back=safe_next(back) if back else "",
         )
     if not form.validate():
         if _wants_json():

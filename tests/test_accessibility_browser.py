@@ -1,0 +1,507 @@
+"""The accessibility toolbar in Debian's Chromium, with JavaScript off and on: computed
+styles, persistence, Reset, axe-core in every scheme, reflow, text spacing, keyboard."""
+
+import struct
+import zlib
+
+import pytest
+from playwright.sync_api import expect
+
+from ngo.accessibility import preferences as p
+from tests.axe import axe_violations, describe
+
+pytestmark = pytest.mark.browser
+
+BODY = (
+    '<p>The authorities dispersed a peaceful march and detained <a href="/category/rights">'
+    "several journalists</a> who were covering it. Organisations call for their release.</p>"
+    '<p lang="hy">Մարդու իրավունքների պաշտպանները պահանջում են ազատ արձակել լրագրողներին։</p>'
+    '<p lang="ru">Правозащитники требуют немедленно освободить задержанных журналистов.</p>'
+)
+
+
+@pytest.fixture
+def site(live_server, make_statement):
+    """A live site with one full statement; returns (base URL, the five pages to check)."""
+    slug = make_statement(
+        title="Release the detained journalists",
+        body=BODY,
+        categories=["Activities", "Rights > Right to life"],
+        signatories=[
+            "Article 3 Club",
+            "Peace Dialogue",
+            "Helsinki Citizens' Assembly-Vanadzor",
+        ],
+    )
+    pages = [
+        "/",
+        f"/statements/{slug}",
+        "/category/rights",
+        "/accessibility",
+        "/no-such-page",
+    ]
+    return live_server, pages
+
+
+def set_prefs(page, base, value):
+    """Give the page's browser context a preferences cookie (or none)."""
+    page.context.clear_cookies()
+    if value:
+        page.context.add_cookies([{"name": p.COOKIE_NAME, "value": value, "url": base}])
+
+
+def text_style(page, selector=".statement__body p"):
+    """Computed style of body text and of the page background."""
+    return page.eval_on_selector(
+        selector,
+        """el => { const s = getComputedStyle(el), b = getComputedStyle(document.body);
+          return {size: parseFloat(s.fontSize), family: s.fontFamily, weight: s.fontWeight,
+                  letter: s.letterSpacing, word: s.wordSpacing, color: s.color,
+                  background: b.backgroundColor}; }""",
+    )
+
+
+def rgb(hex_colour):
+    """`#rrggbb` as Chromium writes computed colours."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def ink(png: bytes) -> float:
+    """How much dark ink a (white-background) PNG screenshot holds: mean 255 - grey."""
+    pos, chunks, header = 8, [], None
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        data = png[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBB", data[:10])
+        elif kind == b"IDAT":
+            chunks.append(data)
+        pos += 12 + length
+    width, height, depth, colour_type = header
+    assert depth == 8 and colour_type in (2, 6)
+    bpp = 3 if colour_type == 2 else 4
+    raw, stride = zlib.decompress(b"".join(chunks)), width * bpp
+    previous, total = bytearray(stride), 0
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = previous[i], previous[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (
+                    line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)
+                ) & 255
+        total += sum(
+            255 - (line[i] + line[i + 1] + line[i + 2]) // 3
+            for i in range(0, stride, bpp)
+        )
+        previous = line
+    return total / (width * height)
+
+
+class Toolbar:
+    """Clicks toolbar options by their names, the way a reader does."""
+
+    def __init__(self, page, javascript):
+        self.page, self.javascript = page, javascript
+        self.region = page.get_by_role("region", name="Accessibility", exact=True)
+
+    def button(self, group, name):
+        """An option button, found by its group's and its own accessible name."""
+        return self.region.get_by_role("group", name=group, exact=True).get_by_role(
+            "button", name=name
+        )
+
+    def press(self, button):
+        """Click; without JavaScript that is a form post and a 303 back to this page."""
+        if self.javascript:
+            button.click()
+        else:
+            with self.page.expect_navigation():
+                button.click()
+
+    def choose(self, group, name):
+        """Choose an option; it is pressed afterwards and keeps (or gets back) focus."""
+        button = self.button(group, name)
+        self.press(button)
+        expect(button).to_have_attribute("aria-pressed", "true")
+        expect(button).to_be_focused()
+        pressed = self.region.get_by_role("group", name=group, exact=True).locator(
+            '[aria-pressed="true"]'
+        )
+        expect(pressed).to_have_count(1)
+
+    def custom(self, group, colour):
+        """Apply a colour from the native colour input of a group."""
+        label = "background color" if group == "Background color" else "text color"
+        self.region.get_by_label(f"Custom {label}").fill(colour)
+        apply = self.region.get_by_role("button", name=f"Apply custom {label}")
+        self.press(apply)
+        expect(apply).to_be_focused()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["js-off", "js-on"])
+def test_each_control_changes_body_text_and_the_choice_follows_the_reader(
+    site, page_factory, javascript
+):
+    base, pages = site
+    page = page_factory(javascript=javascript)
+    problems = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text) if "Content Security Policy" in m.text else None
+        ),
+    )
+    page.goto(base + pages[1])
+    if javascript:
+        page.evaluate("window.__sameDocument = true")
+    bar = Toolbar(page, javascript)
+    status = page.locator("[data-a11y-status]")
+
+    default = text_style(page)
+    assert (
+        default["size"] == 18
+        and default["weight"] == "400"
+        and default["letter"] == "normal"
+    )
+    assert default["background"] == rgb("#ffffff") and default["color"] == rgb(
+        "#1a1a1a"
+    )
+    expect(bar.button("Font size", "A 100%")).to_have_attribute("aria-pressed", "true")
+    expect(bar.button("Thickness", "Regular")).to_have_attribute("aria-pressed", "true")
+
+    bar.choose("Font", "Verdana")
+    assert text_style(page)["family"].startswith("Verdana,")
+    if javascript:
+        expect(status).to_have_text("Font: Verdana.")
+    bar.choose("Font", "Arial")
+    family = text_style(page)["family"]
+    assert (
+        family.startswith("Arial,")
+        and "Noto Sans Armenian" in family
+        and "DejaVu Sans" in family
+    )
+
+    paragraph = page.locator(".statement__body p").first
+    regular_ink = ink(paragraph.screenshot())
+    bar.choose("Thickness", "Light")
+    assert text_style(page)["weight"] == "300"
+    light_ink = ink(paragraph.screenshot())
+    assert light_ink < 0.8 * regular_ink, (light_ink, regular_ink)  # visibly lighter
+    bar.choose("Thickness", "Bold")
+    assert text_style(page)["weight"] == "700"
+
+    bar.choose("Font size", "A 150%")
+    assert text_style(page)["size"] == 27
+    if javascript:
+        expect(status).to_have_text("Font size: 150%.")
+    bar.choose("Font size", "A 200%")
+    assert text_style(page)["size"] == 36
+
+    bar.choose("Spacing", "3px")
+    style = text_style(page)
+    assert float(style["letter"][:-2]) == pytest.approx(36 * 0.1875, abs=0.01)
+    assert float(style["word"][:-2]) == pytest.approx(36 * 0.375, abs=0.01)
+
+    bar.choose("Color scheme", "White on black")
+    style = text_style(page)
+    assert style["background"] == rgb("#000000") and style["color"] == rgb("#ffffff")
+    link = page.locator(".statement__body a").first.evaluate(
+        "a => getComputedStyle(a).color"
+    )
+    assert link == rgb("#9cd3ff")
+
+    bar.choose(
+        "Background color", "Light blue"
+    )  # white text would be 1.6:1: black partner
+    style = text_style(page)
+    assert style["background"] == rgb("#9dd1ff") and style["color"] == rgb("#000000")
+    expect(bar.button("Color scheme", "White on black")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    bar.choose("Text color", "Dark blue")
+    style = text_style(page)
+    assert style["background"] == rgb("#9dd1ff") and style["color"] == rgb("#063462")
+    bar.custom("Background color", "#fdf6e3")
+    style = text_style(page)
+    assert style["background"] == rgb("#fdf6e3") and style["color"] == rgb("#063462")
+    if javascript:
+        expect(status).to_contain_text(
+            "Background color: #fdf6e3. Text color: Dark blue."
+        )
+        assert page.evaluate("window.__sameDocument") is True  # never reloaded
+
+    # The next page is rendered with the same choices, in its first response.
+    chosen = text_style(page)
+    cookie = {c["name"]: c["value"] for c in page.context.cookies()}[p.COOKIE_NAME]
+    assert cookie == "fs:200|ff:arial|fw:bold|ls:3|bg:fdf6e3|fg:063462|pk:both"
+    page.goto(base + pages[2])
+    category = text_style(page, ".statement-card__summary")
+    for key in ("size", "family", "weight", "letter", "color", "background"):
+        assert category[key] == chosen[key], key
+    expect(bar.button("Font", "Arial")).to_have_attribute("aria-pressed", "true")
+
+    page.goto(base + pages[1])
+    reset = bar.region.get_by_role("button", name="Reset", exact=True)
+    bar.press(reset)
+    expect(reset).to_be_focused()
+    assert text_style(page) == default
+    assert p.COOKIE_NAME not in {c["name"] for c in page.context.cookies()}
+    expect(bar.region.locator('[aria-pressed="true"]')).to_have_count(
+        2
+    )  # 100% and Regular
+    if javascript:
+        expect(status).to_have_text(
+            "All accessibility settings are back to the defaults."
+        )
+        page.reload()
+        assert text_style(page) == default
+    assert problems == []
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["js-off", "js-on"])
+def test_the_toolbar_collapses_and_stays_collapsed(site, page_factory, javascript):
+    base, pages = site
+    page = page_factory(javascript=javascript, width=320)
+    page.goto(base + pages[0])
+    bar = Toolbar(page, javascript)
+    toggle = bar.region.get_by_role("button", name="Accessibility", exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    bar.press(toggle)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(bar.region.get_by_role("group")).to_have_count(0)
+    page.goto(base + pages[1])
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#a11y-panel")).to_be_hidden()
+    bar.press(toggle)
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(bar.region.get_by_role("group")).to_have_count(7)
+    bar.choose(
+        "Font size", "A 150%"
+    )  # and the panel still works after opening in place
+
+
+# Every page in the default look, every colour scheme and at 200 % text (plus everything
+# at its maximum), at both widths. Pairwise: each state sees every page once, and the
+# widths alternate so that each state and each page is checked at 1280 and 320 px.
+AXE_STATES = {
+    "default": "",
+    **{s.value: f"cs:{s.value}" for s in p.SCHEMES},
+    "200%": "fs:200",
+    "max": "fs:200|ff:tahoma|fw:bold|ls:3|cs:yb",
+}
+
+
+def test_axe_finds_nothing_in_any_state_at_both_widths(site, page_factory):
+    base, pages = site
+    wide, narrow = page_factory(width=1280), page_factory(width=320, height=640)
+    failures, checked = [], set()
+    for i, (state, cookie) in enumerate(AXE_STATES.items()):
+        for j, path in enumerate(pages):
+            page = wide if (i + j) % 2 == 0 else narrow
+            width = page.viewport_size["width"]
+            set_prefs(page, base, cookie)
+            page.goto(base + path)
+            violations = axe_violations(page)
+            if violations:
+                failures.append(f"{state} {path} {width}px:\n{describe(violations)}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                failures.append(
+                    f"{state} {path} {width}px: scrolls sideways ({scroll}px)"
+                )
+            checked.add((path, width))
+    assert failures == [], "\n".join(failures)
+    assert len(checked) == 2 * len(pages)
+
+
+def test_a_low_contrast_custom_pair_is_warned_about_but_kept(site, page_factory):
+    base, pages = site
+    page = page_factory()
+    set_prefs(page, base, "bg:777777|fg:999999|pk:both")
+    page.goto(base + "/accessibility")
+    style = text_style(page, "main p")
+    assert style["background"] == rgb("#777777") and style["color"] == rgb("#999999")
+    expect(page.locator(".settings__warning")).to_be_visible()
+    ratio = p.format_ratio(p.contrast_ratio("#777777", "#999999"))
+    expect(page.locator("[data-a11y-contrast]")).to_have_text(ratio)
+    violations = axe_violations(page)
+    assert violations and {v["id"] for v in violations} == {"color-contrast"}, describe(
+        violations
+    )
+
+
+SPACING_CSS = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+    " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+)
+
+CLIPPED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || el.closest('.visually-hidden, .a11y-option__name, [hidden]')) continue;
+    if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) continue;
+    const clipX = ['hidden', 'clip'].includes(s.overflowX), clipY = ['hidden', 'clip'].includes(s.overflowY);
+    if ((clipX && el.scrollWidth > el.clientWidth + 1) || (clipY && el.scrollHeight > el.clientHeight + 1))
+      out.push(el.tagName + '.' + el.className);
+  }
+  const boxes = [...document.querySelectorAll('.a11y button, .a11y input, .a11y a')]
+    .filter(el => el.offsetParent).map(el => [el, el.getBoundingClientRect()]);
+  for (let i = 0; i < boxes.length; i++) for (let k = i + 1; k < boxes.length; k++) {
+    const [a, r] = boxes[i], [b, q] = boxes[k];
+    if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1)
+      out.push('overlap: ' + (a.id || a.textContent) + ' / ' + (b.id || b.textContent));
+  }
+  return out;
+}"""
+
+
+def test_reflow_at_320_and_the_text_spacing_override(site, page_factory):
+    base, pages = site
+    narrow = page_factory(javascript=True, width=320, height=640, bypass_csp=True)
+    wide = page_factory(javascript=True, width=1280, bypass_csp=True)
+    failures = []
+    for cookie in ("fs:200", "fs:200|ff:verdana|fw:bold|ls:3|cs:wb"):
+        for page in (narrow, wide):
+            set_prefs(page, base, cookie)
+            width = page.viewport_size["width"]
+            for path in pages:
+                page.goto(base + path)
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    failures.append(
+                        f"{cookie} {path} {width}: scrolls sideways before the override"
+                    )
+                page.add_style_tag(content=SPACING_CSS)
+                assert (
+                    page.eval_on_selector("p", "el => getComputedStyle(el).lineHeight")
+                    != "normal"
+                )
+                for problem in page.evaluate(CLIPPED):
+                    failures.append(f"{cookie} {path} {width}: {problem}")
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    failures.append(
+                        f"{cookie} {path} {width}: scrolls sideways with text spacing"
+                    )
+    assert failures == [], "\n".join(failures)
+
+
+FOCUS_WALK = """() => {
+  const el = document.activeElement, s = getComputedStyle(el), r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {id: el.id, tag: el.tagName, inToolbar: !!el.closest('#a11y'),
+          outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth), outlineColor: s.outlineColor,
+          ground: getComputedStyle(document.querySelector('.a11y')).backgroundColor,
+          width: r.width, height: r.height, visible: !!hit && (hit === el || el.contains(hit)),
+          onScreen: r.top >= -1 && r.bottom <= innerHeight + 1};
+}"""
+
+
+def luminance(css_rgb):
+    """Relative luminance of a computed `rgb(r, g, b)` colour."""
+    r, g, b = (int(v) for v in css_rgb[css_rgb.index("(") + 1 : -1].split(",")[:3])
+    return p.relative_luminance(f"#{r:02x}{g:02x}{b:02x}")
+
+
+@pytest.mark.parametrize(
+    "cookie,width",
+    [
+        ("", 1280),
+        ("cs:wb", 320),
+        ("cs:yb|fs:200", 1280),
+        ("cs:beige|fs:150", 320),
+        ("bg:ffff00|fg:000000", 1280),
+    ],
+)
+def test_keyboard_reaches_every_control_with_a_visible_unobscured_focus(
+    site, page_factory, cookie, width
+):
+    base, pages = site
+    page = page_factory(javascript=False, width=width, height=640)
+    set_prefs(page, base, cookie)
+    page.goto(base + pages[1])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    seen = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_WALK)
+        if not info["inToolbar"]:
+            break
+        seen.append(info["id"] or info["tag"])
+        assert info["outline"] == "solid" and info["outlineWidth"] >= 2, info
+        lighter, darker = sorted(
+            (luminance(info["outlineColor"]), luminance(info["ground"])), reverse=True
+        )
+        assert (lighter + 0.05) / (darker + 0.05) >= 3, info
+        assert info["width"] >= 24 and info["height"] >= 24, info
+        assert info["visible"] and info["onScreen"], str(info)
+    expected = ["a11y-toggle"]
+    expected += [f"a11y-size-{o.value}" for o in p.SIZES] + [
+        f"a11y-font-{o.value}" for o in p.FONTS
+    ]
+    expected += [f"a11y-weight-{o.value}" for o in p.WEIGHTS] + [
+        f"a11y-spacing-{o.value}" for o in p.SPACINGS
+    ]
+    expected += [f"a11y-scheme-{s.value}" for s in p.SCHEMES]
+    for group, swatches in (("bg", p.BACKGROUND_SWATCHES), ("fg", p.TEXT_SWATCHES)):
+        expected += [f"a11y-{group}-{o.value[1:]}" for o in swatches]
+        expected += [f"a11y-{group}-custom", f"a11y-{group}-apply"]
+    expected += ["a11y-reset", "A"]
+    assert seen == expected
+
+
+def test_system_preferences_apply_when_there_is_no_choice(site, page_factory):
+    base, pages = site
+    dark = page_factory(color_scheme="dark")
+    dark.goto(base + pages[0])
+    style = text_style(dark, ".statement-card__summary")
+    assert style["background"] == rgb("#121212") and style["color"] == rgb("#f2f2f2")
+    assert axe_violations(dark) == []
+    set_prefs(dark, base, "cs:bw")  # a chosen scheme wins over the system's
+    dark.reload()
+    assert text_style(dark, ".statement-card__summary")["background"] == rgb("#ffffff")
+
+    more = page_factory(color_scheme="dark", contrast="more")
+    more.goto(base + pages[0])
+    style = text_style(more, ".statement-card__summary")
+    assert style["background"] == rgb("#000000") and style["color"] == rgb("#ffffff")
+    light_more = page_factory(contrast="more")
+    light_more.goto(base + pages[0])
+    assert text_style(light_more, ".statement-card__summary")["color"] == rgb("#000000")
+
+    forced = page_factory(forced_colors="active", reduced_motion="reduce")
+    forced.goto(base + pages[1])
+    looks = forced.evaluate(
+        """() => [...document.querySelectorAll('#a11y-weight-regular, #a11y-weight-bold')]
+             .map(b => { const s = getComputedStyle(b);
+                         return [s.color, s.borderTopWidth, s.textDecorationLine]; })"""
+    )
+    pressed, other = (
+        looks  # the chosen option stays distinguishable, not by colour alone
+    )
+    assert (
+        pressed[0] != other[0] and pressed[1] != other[1] and pressed[2] == "underline"
+    )
+    adjusted = forced.evaluate(  # the browser's own colour inputs aside
+        """() => [...document.querySelectorAll(':not(input[type=color])')].filter(el =>
+             getComputedStyle(el).forcedColorAdjust !== 'auto').length"""
+    )
+    assert adjusted == 0
+    moving = forced.evaluate(
+        """() => [...document.querySelectorAll('#a11y *')].filter(el => {
+             const s = getComputedStyle(el);
+             return parseFloat(s.transitionDuration) > 0 || s.animationName !== 'none'; }).length"""
+    )
+    assert moving == 0
