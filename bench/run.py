@@ -312,7 +312,7 @@ def ms(us: float) -> str:
 def print_report(report: dict) -> None:
     settings = report["settings"]
     print()
-    print(f"ngo bench: {report['machine']['cpus']} CPUs, gunicorn {settings['worker_class']} "
+    print(f"ngo bench at {report['commit']}: {report['machine']['cpus']} CPUs, gunicorn {settings['worker_class']} "
           f"x{settings['workers']} workers"
           + (f" x{settings['threads']} threads" if settings["threads"] > 1 else "")
           + f", wrk -t{settings['wrk_threads']} -c{settings['connections']} "
@@ -346,9 +346,12 @@ def print_report(report: dict) -> None:
 
 
 def git_commit() -> str:
+    """The commit measured, with "+uncommitted" when the app's files differ from it."""
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                           capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "ngo", "migrations",
+                            "wsgi.py"], cwd=ROOT, capture_output=True, text=True)
+    return (done.stdout.strip() or "unknown") + ("+uncommitted" if dirty.stdout else "")
 
 
 # ---------------------------------------------------------------- main
