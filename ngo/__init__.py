@@ -19,7 +19,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     _finish_config(app)
 
-    from ngo import assets, cli, errors, health, security
+    from ngo import admin, assets, cli, errors, health, security
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db, migrate
@@ -34,6 +34,8 @@ def create_app(test_config=None):
     app.register_blueprint(comments_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)
+    admin.init_app(app)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

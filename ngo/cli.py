@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `flask import-statements`, `flask prune-views`."""
+"""Command-line tasks: `flask seed-demo`, `import-statements`, `prune-views`, `create-user`."""
 
 import sys
 from pathlib import Path
@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ngo.admin import create_user
 from ngo.comments.demo import seed_demo_comments
 from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save
@@ -56,5 +57,5 @@ def prune_views():
 
 def init_app(app: Flask) -> None:
     """Register the commands with `flask`."""
-    for command in (seed_demo, import_statements, prune_views):
+    for command in (seed_demo, import_statements, prune_views, create_user):
         app.cli.add_command(command)

@@ -134,16 +134,15 @@ def locked_until(email: str, client: str, exclude_id: int = 0) -> datetime | Non
     now = utcnow()
     period = timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
     horizon = now - 2 * period
-    # A successful sign-in wipes the account's earlier failures (not the client's).
-    last_success = db.session.scalar(
-        db.select(db.func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.email == email, LoginAttempt.outcome == "succeeded"
+    ends = []
+    for condition in (LoginAttempt.email == email, LoginAttempt.client == client):
+        # A successful sign-in wipes the earlier failures of its account and client.
+        last_success = db.session.scalar(
+            db.select(db.func.max(LoginAttempt.created_at)).where(
+                condition, LoginAttempt.outcome == "succeeded"
+            )
         )
-    )
-    ends = [
-        _lock_end(LoginAttempt.email == email, max(horizon, last_success or horizon), exclude_id),
-        _lock_end(LoginAttempt.client == client, horizon, exclude_id),
-    ]
+        ends.append(_lock_end(condition, max(horizon, last_success or horizon), exclude_id))
     ends = [end for end in ends if end is not None and end > now]
     return max(ends) if ends else None
 

@@ -15,11 +15,9 @@ from ngo.models import ROLES, User
 
 def _read_password() -> str:
     """The password: asked twice on a terminal, else the first line of standard input."""
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    line = stdin.readline()
-    return line.rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @click.command("create-user")

@@ -30,6 +30,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+try:
+    from wtforms.fields.choices import SelectChoice as choice
+except ImportError:  # WTForms before 3.3 takes (value, label) tuples
+
+    def choice(value, label):
+        """One option of a select field, as older WTForms takes it."""
+        return (value, label)
+
 from ngo.extensions import db
 from ngo.importer import LANGUAGE, SLUG, make_slug
 from ngo.models import ROLES, STATUSES, Category, Organisation, Statement, User
@@ -216,7 +224,7 @@ class StatementForm(FlaskForm):
     )
     status = SelectField(
         "Status",
-        choices=[("draft", "Draft (only staff can see it)"), ("published", "Published")],
+        choices=[choice("draft", "Draft (only staff can see it)"), choice("published", "Published")],
         validators=[InputRequired()],
     )
     comments_open = BooleanField("Comments open")
@@ -381,9 +389,9 @@ class OrganisationForm(FlaskForm):
 
 
 ROLE_CHOICES = [
-    ("editor", "Editor: statements, categories, organisations and comments"),
-    ("moderator", "Moderator: comments only"),
-    ("admin", "Administrator: everything, including users"),
+    choice("editor", "Editor: statements, categories, organisations and comments"),
+    choice("moderator", "Moderator: comments only"),
+    choice("admin", "Administrator: everything, including users"),
 ]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ngo.admin.audit import changes, record
-from ngo.admin.forms import StatementForm
+from ngo.admin.forms import StatementForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
 from ngo.extensions import db
 from ngo.importer import _shorten, make_slug, organisation_named, render_body
@@ -106,7 +106,7 @@ def _editor(statement: Statement | None):
     """The editor page for a new or an existing statement: preview, validate, save."""
     tree = category_tree()
     form = StatementForm(statement=statement, data=_initial(statement))
-    form.categories.choices = [(c.id, c.name) for c in _tree_order(tree)]
+    form.categories.choices = [choice(c.id, c.name) for c in _tree_order(tree)]
     preview = None
     status = 200
     if form.validate_on_submit():

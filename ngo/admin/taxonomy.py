@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from ngo.admin.audit import changes, record
-from ngo.admin.forms import CategoryForm, ConfirmForm, OrganisationForm
+from ngo.admin.forms import CategoryForm, ConfirmForm, OrganisationForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
 from ngo.extensions import db
 from ngo.importer import _unique_slug, make_slug
@@ -19,16 +19,16 @@ def _path(tree: CategoryTree, category: Category) -> str:
     return " › ".join(c.name for c in tree.ancestors(category.id))
 
 
-def _parent_choices(tree: CategoryTree, category: Category | None) -> list[tuple[int, str]]:
+def _parent_choices(tree: CategoryTree, category: Category | None) -> list:
     """Where a category may go: the top level or any category outside its own branch."""
     excluded = set(tree.descendant_ids(category.id)) if category is not None else set()
-    choices = [(0, "None (a top-level category)")]
+    choices = [choice(0, "None (a top-level category)")]
     stack = list(reversed(tree.roots))
     while stack:
         node = stack.pop()
         if node.id in excluded:
             continue
-        choices.append((node.id, _path(tree, node)))
+        choices.append(choice(node.id, _path(tree, node)))
         stack.extend(reversed(tree.children.get(node.id, [])))
     return choices
 

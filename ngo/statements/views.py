@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy.orm import joinedload, selectinload
 
+from ngo.admin.public import may_read, moved_statement
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.extensions import db
 from ngo.models import Organisation, Signature, Statement, StatementCategory
@@ -63,15 +64,16 @@ def detail(slug):
     """One statement with its trail, signatories, views counter and comments."""
     statement = db.session.scalar(
         db.select(Statement)
-        .where(Statement.slug == slug, Statement.status == "published")
+        .where(Statement.slug == slug)
         .options(
             joinedload(Statement.category_links),
             selectinload(Statement.signatures).joinedload(Signature.organisation),
         )
     )
-    if statement is None:
-        abort(404)
-    views = count_view(statement)
+    # Drafts are for editors only; an old slug answers 301 (ngo.admin.public).
+    if statement is None or not may_read(statement):
+        return moved_statement(slug) or abort(404)
+    views = count_view(statement) if statement.is_published else statement.views
     return render_statement_page(statement, views, comment_section(statement))
 
 
