@@ -68,7 +68,7 @@ def test_editor_has_the_contract_labels_and_a_save_button(editor):
                          ("status", "Status"), ("comments_open", "Comments open")]:
         assert f'<label for="{field}">{label}</label>' in html, label
     assert "<legend>Categories</legend>" in html
-    assert re.search(r'<input[^>]*type="submit"[^>]*value="Save"', html)
+    assert re.search(r'<button type="submit"[^>]*>Save</button>', html)
     assert re.search(r'<input[^>]*type="date"[^>]*name="date"|<input[^>]*name="date"[^>]*type="date"', html)
     assert 'id="date" name="date" required type="date" value="' in html or 'type="date"' in html
     assert re.search(r'<option selected value="draft">', html)  # new statements start as drafts
