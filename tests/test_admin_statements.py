@@ -355,3 +355,15 @@ def test_statement_list_newest_first_with_counts_and_pages(app, editor, make_sta
 def test_unknown_statement_is_404(editor):
     assert editor.get("/admin/statements/12345/edit").status_code == 404
     assert editor.post("/admin/statements/12345/edit", data=statement_data()).status_code == 404
+
+
+def test_an_automatic_summary_follows_the_body_a_written_one_stays(app, editor):
+    editor.post("/admin/statements/new", data=statement_data(body="First *version*."))
+    sid = stored(app, "stop-the-detention-of-journalists").id
+    assert stored(app, statement_id=sid).summary == "First version."
+    slug = "stop-the-detention-of-journalists"
+    editor.post(f"/admin/statements/{sid}/edit", data=statement_data(slug=slug, summary="First version.", body="Second."))
+    assert stored(app, statement_id=sid).summary == "Second."
+    editor.post(f"/admin/statements/{sid}/edit", data=statement_data(slug=slug, summary="Written by hand.", body="Third."))
+    editor.post(f"/admin/statements/{sid}/edit", data=statement_data(slug=slug, summary="Written by hand.", body="Fourth."))
+    assert stored(app, statement_id=sid).summary == "Written by hand."

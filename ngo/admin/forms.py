@@ -224,8 +224,9 @@ class StatementForm(FlaskForm):
     )
     status = SelectField(
         "Status",
-        choices=[choice("draft", "Draft (only staff can see it)"), choice("published", "Published")],
+        choices=[choice("draft", "Draft"), choice("published", "Published")],
         validators=[InputRequired()],
+        description="A draft is seen only by signed-in editors; published is public.",
     )
     comments_open = BooleanField("Comments open")
     save = SubmitField("Save")

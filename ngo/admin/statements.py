@@ -210,9 +210,14 @@ def _save(form: StatementForm, statement: Statement | None) -> Statement | None:
         statement = Statement(views=0)
     statement.title = form.title.data
     statement.slug = slug
+    # An empty summary, or one still as made from the old body, follows the body.
+    automatic = not creating and form.summary.data == _shorten(plain_text(statement.body))
+    if not form.summary.data or automatic:
+        statement.summary = _shorten(plain_text(body))
+    else:
+        statement.summary = form.summary.data
     statement.body_markdown = form.body.data
     statement.body = str(body)
-    statement.summary = form.summary.data or _shorten(plain_text(body))
     statement.language = form.language.data
     statement.status = form.status.data
     statement.comments_open = form.comments_open.data
