@@ -67,8 +67,31 @@ def busiest_statement() -> str:
     return f"/statements/{slug}"
 
 
+def statement_with_200_comments() -> str:
+    """Another published demo statement, given 200 approved comments in threads 5 deep.
+
+    Its page must cost the same queries as a statement without comments
+    (issue 4), so its speed should stay close to the plain statement page's.
+    """
+    from ngo.comments.demo import add_sample_thread
+
+    busiest = busiest_statement().rsplit("/", 1)[1]
+    statement = db.session.scalar(
+        db.select(Statement)
+        .where(Statement.status == "published", Statement.slug != busiest)
+        .order_by(Statement.published_at.desc(), Statement.id)
+        .limit(1)
+    )
+    if statement is None:
+        raise SystemExit("bench: no second published statement for the comments page")
+    add_sample_thread(statement, 200)
+    db.session.commit()
+    return f"/statements/{statement.slug}"
+
+
 # The statement page is the one the target is about (run.py's TARGET_PAGE).
 PAGES: list[Page] = [
     Page("home", "/"),
     Page("statement", busiest_statement),
+    Page("statement+200 comments", statement_with_200_comments),
 ]

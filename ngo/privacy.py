@@ -1,4 +1,4 @@
-"""Keyed hashes: recognise a reader or client again without keeping what identifies them."""
+"""Keyed hashes: know a reader or client again without keeping what identifies it."""
 
 import hashlib
 import hmac

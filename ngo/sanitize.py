@@ -89,6 +89,8 @@ COMMENT_ATTRIBUTES = {
 COMMENT_LINK_REL = "nofollow ugc noopener"
 _COMMENT_INPUT_TAGS = COMMENT_TAGS | {"p", "br"}
 _EXPLICIT_URL = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+# Links in comments are absolute: no relative paths into the site.
+_ABSOLUTE_LINK = re.compile(r"(?:https?://[^/\s]|mailto:[^\s])", re.IGNORECASE)
 _COMMENT_URL_RE = bleach.linkifier.build_url_re(protocols=["http", "https"])
 _NEWLINES = re.compile(r"(\n[^\S\n]*\n\s*|\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -98,11 +100,12 @@ _LINK_START = re.compile(r"<a\s")
 def _comment_link(attrs, new=False):
     """Give every link rel="nofollow ugc noopener"; unlink what is not a real URL.
 
-    An <a> whose href the sanitiser removed (javascript:, data:) keeps only its
-    text, and bare words that merely look like domains ("report.py") stay text:
-    only http(s):// and www. addresses typed by the reader become links.
+    An <a> whose href the sanitiser removed (javascript:, data:) or that is not
+    an absolute http(s) or mailto URL keeps only its text, and bare words that
+    merely look like domains ("report.py") stay text: only http(s):// and www.
+    addresses typed by the reader become links.
     """
-    if not attrs.get((None, "href")):
+    if not _ABSOLUTE_LINK.match(attrs.get((None, "href")) or ""):
         return None
     if new and not _EXPLICIT_URL.match(attrs.get("_text", "")):
         return None

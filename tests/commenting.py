@@ -1,4 +1,4 @@
-"""Helpers for the comment tests: read the reply form off a page and post it as a reader."""
+"""Comment test helpers: read the reply form off a page, and post it as a reader."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class _FormReader(HTMLParser):
 
 
 def form_fields(html: str) -> dict[str, str]:
-    """The reply form's fields as the browser would send them (textarea's first newline dropped)."""
+    """The reply form's fields as a browser sends them (no leading newline)."""
     reader = _FormReader()
     reader.feed(html)
     fields = reader.fields
@@ -74,7 +74,9 @@ def post_comment(client, slug, ip="203.0.113.5", query="", **fields):
     )
     for name in [k for k, v in fields.items() if v is None]:
         data.pop(name, None)
-    return client.post(f"/statements/{slug}/comments", data=data, headers=client_headers(ip))
+    return client.post(
+        f"/statements/{slug}/comments", data=data, headers=client_headers(ip)
+    )
 
 
 def comment_id_from(response) -> int:
@@ -87,11 +89,16 @@ def comment_id_from(response) -> int:
 def trust(app, slug: str, email: str, name: str = "Trusted Reader") -> None:
     """Give this email an approved comment, so its next ones publish at once."""
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
         db.session.add(
             Comment(
-                statement_id=statement.id, author_name=name, author_email=email.lower(),
-                body="<p>An earlier approved comment.</p>", body_hash=f"trust-{email}",
+                statement_id=statement.id,
+                author_name=name,
+                author_email=email.lower(),
+                body="<p>An earlier approved comment.</p>",
+                body_hash=f"trust-{email}",
                 status="approved",
             )
         )

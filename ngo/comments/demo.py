@@ -1,4 +1,4 @@
-"""Demo comments for `flask seed-demo`, and generated threads for benchmarks and tests."""
+"""Demo comments for `flask seed-demo`; generated threads for benchmarks and tests."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -13,8 +13,10 @@ from ngo.sanitize import clean_comment_html
 DEMO_COMMENTS = Path(__file__).resolve().parent.parent / "demo" / "comments.yaml"
 
 
-def _thread(statement: Statement, items: list, parent: Comment | None, depth: int) -> list:
-    """Comments (approved) for one level of a demo thread and, recursively, its replies."""
+def _thread(
+    statement: Statement, items: list, parent: Comment | None, depth: int
+) -> list:
+    """Approved comments for one level of a demo thread and, recursively, replies."""
     made = []
     for item in items or []:
         comment = Comment(
@@ -35,12 +37,14 @@ def _thread(statement: Statement, items: list, parent: Comment | None, depth: in
 
 
 def seed_demo_comments(path: Path = DEMO_COMMENTS) -> int:
-    """Add the demo threads to demo statements that have no comments yet; the caller commits.
+    """Add demo threads to demo statements that have no comments; the caller commits.
 
     Safe to run again: a statement that already has comments is left alone.
     """
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    statements = db.session.scalars(db.select(Statement).where(Statement.slug.in_(data)))
+    statements = db.session.scalars(
+        db.select(Statement).where(Statement.slug.in_(data))
+    )
     by_slug = {s.slug: s for s in statements}
     commented = set(
         db.session.scalars(
@@ -62,8 +66,10 @@ def seed_demo_comments(path: Path = DEMO_COMMENTS) -> int:
     return added
 
 
-def add_sample_thread(statement: Statement, count: int = 200, max_depth: int = 5) -> None:
-    """Add `count` approved comments in threads up to `max_depth` deep; the caller commits.
+def add_sample_thread(
+    statement: Statement, count: int = 200, max_depth: int = 5
+) -> None:
+    """Add `count` approved comments, threads up to `max_depth` deep; caller commits.
 
     Deterministic: every fourth comment starts a thread, the others answer the
     comment before them (or its parent, once the thread is as deep as allowed).
@@ -76,7 +82,7 @@ def add_sample_thread(statement: Statement, count: int = 200, max_depth: int = 5
             if parent.depth >= max_depth:
                 parent = parent.parent
             depth = parent.depth + 1 if parent is not None else 1
-        text = f"Sample comment {number + 1}: a reader's reply with <em>some</em> emphasis."
+        text = f"Sample comment {number + 1}: a reader's reply, <em>emphasised</em>."
         comment = Comment(
             statement_id=statement.id,
             parent=parent,

@@ -83,7 +83,10 @@ class CommentForm(FlaskForm):
         filters=[_text],
         validators=[
             DataRequired("Enter your name."),
-            Length(max=NAME_MAX, message=f"Your name must be {NAME_MAX} characters or fewer."),
+            Length(
+                max=NAME_MAX,
+                message=f"Your name must be {NAME_MAX} characters or fewer.",
+            ),
         ],
     )
     email = EmailField(
@@ -95,7 +98,9 @@ class CommentForm(FlaskForm):
                 max=EMAIL_MAX,
                 message=f"Your email address must be {EMAIL_MAX} characters or fewer.",
             ),
-            Email("Enter an email address in the correct format, like name@example.org."),
+            Email(
+                "Enter an email address in the correct format, like name@example.org."
+            ),
         ],
     )
     url = URLField(
@@ -103,7 +108,10 @@ class CommentForm(FlaskForm):
         filters=[_web_address],
         validators=[
             Optional(),
-            Length(max=URL_MAX, message=f"The web address must be {URL_MAX} characters or fewer."),
+            Length(
+                max=URL_MAX,
+                message=f"The web address must be {URL_MAX} characters or fewer.",
+            ),
             _http_url,
         ],
     )
@@ -159,7 +167,7 @@ class CommentForm(FlaskForm):
         return (self.email.data or "").strip().lower()
 
     def error_list(self) -> list[tuple[str, str]]:
-        """(field id, message) of every error, in the order of the fields on the page."""
+        """(field id, message) of every error, in the order of the fields."""
         order = ["comment", "author", "email", "url", "comment_parent", "csrf_token"]
         anchors = {"comment_parent": "comment", "csrf_token": "comment"}
         found = []

@@ -1,4 +1,4 @@
-"""The comments part of a statement page: one query, a thread tree built in Python, the form."""
+"""A statement page's comments: one query, a tree built in Python, and the form."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ from ngo.models import Comment, Statement
 # Everything a page shows of a comment. The email is not among them: a template
 # that tried to print it would raise instead of quietly querying it.
 _SHOWN = (
-    Comment.id, Comment.parent_id, Comment.depth, Comment.author_name,
-    Comment.author_url, Comment.body, Comment.status, Comment.created_at,
+    Comment.id,
+    Comment.parent_id,
+    Comment.depth,
+    Comment.author_name,
+    Comment.author_url,
+    Comment.body,
+    Comment.status,
+    Comment.created_at,
 )
 
 
@@ -67,7 +73,7 @@ class CommentSection:
 
 
 def visible_comments(statement_id: int, pending: list[int]) -> list[Comment]:
-    """Approved comments plus this reader's own pending ones, oldest first: one query."""
+    """Approved comments and this reader's own pending ones, oldest first: one query."""
     shown = Comment.status == "approved"
     if pending:
         shown = or_(shown, and_(Comment.status == "pending", Comment.id.in_(pending)))
@@ -151,7 +157,7 @@ def comment_section(
     notice: str | None = None,
     kept_text: str | None = None,
 ) -> CommentSection:
-    """The comments part of the page: a fresh form, or the posted one with its errors."""
+    """The comments of the page: a fresh form, or the posted one with its errors."""
     max_depth = current_app.config["COMMENT_MAX_DEPTH"]
     pending = pending_ids()
     comments = visible_comments(statement.id, pending)
@@ -160,7 +166,8 @@ def comment_section(
         statement=statement,
         roots=build_tree(comments, max_depth),
         count=sum(1 for c in comments if c.status == "approved"),
-        closed=comments_closed(statement),
+        # A draft (an editor's preview) takes no comments: its form would post to a 404.
+        closed=comments_closed(statement) or not statement.is_published,
         max_depth=max_depth,
         notice=notice,
         kept_text=kept_text,

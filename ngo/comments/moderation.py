@@ -1,4 +1,4 @@
-"""The moderation rules (WordPress's defaults), closing, and status changes for moderators."""
+"""Moderation rules (WordPress's defaults), closing, and moderators' status changes."""
 
 import json
 from dataclasses import dataclass
@@ -67,14 +67,21 @@ def judge(submission: Submission) -> Verdict:
     """Apply the rules in WordPress's order: spam first, then every reason to hold."""
     config = current_app.config
     texts = [
-        submission.body_text, submission.author, submission.email, submission.url,
+        submission.body_text,
+        submission.author,
+        submission.email,
+        submission.url,
     ]
     if submission.honeypot:
         return Verdict("spam", "honeypot field filled in")
-    blocked = _first_match(word_list(config["COMMENT_BLOCK_WORDS"]), [*texts, submission.ip])
+    blocked = _first_match(
+        word_list(config["COMMENT_BLOCK_WORDS"]), [*texts, submission.ip]
+    )
     if blocked:
         return Verdict("spam", f"block list: {blocked}")
-    held = _first_match(word_list(config["COMMENT_MODERATION_WORDS"]), [*texts, submission.ip])
+    held = _first_match(
+        word_list(config["COMMENT_MODERATION_WORDS"]), [*texts, submission.ip]
+    )
     if held:
         return Verdict("pending", f"moderation list: {held}")
     max_links = config["COMMENT_MAX_LINKS"]
@@ -84,7 +91,10 @@ def judge(submission: Submission) -> Verdict:
         return Verdict("pending", "form time stamp missing or invalid")
     minimum = config["COMMENT_MIN_SECONDS"]
     if minimum > 0 and submission.seconds_on_form < minimum:
-        return Verdict("pending", f"sent {submission.seconds_on_form:.1f} s after the form was served")
+        return Verdict(
+            "pending",
+            f"sent {submission.seconds_on_form:.1f} s after the form was served",
+        )
     if not submission.trusted:
         return Verdict("pending", "first comment from this email")
     return Verdict("approved")

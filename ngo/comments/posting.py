@@ -83,7 +83,9 @@ def post_comment(statement: Statement, form: CommentForm) -> Posted:
             Comment.status != "trash",
             or_(Comment.author_email == email, Comment.author_name == form.author.data),
         )
-        trusted = exists().where(Comment.author_email == email, Comment.status == "approved")
+        trusted = exists().where(
+            Comment.author_email == email, Comment.status == "approved"
+        )
         is_duplicate, is_trusted = db.session.execute(
             db.select(duplicate.label("duplicate"), trusted.label("trusted"))
         ).one()
@@ -147,3 +149,14 @@ def _place(parent: Comment | None, max_depth: int) -> tuple[int | None, int]:
     if parent.depth < max_depth:
         return parent.id, parent.depth + 1
     return parent.parent_id, parent.depth
+
+
+def prune_flood_records() -> int:
+    """Delete flood-guard rows older than the window: they can refuse no post."""
+    window = max(0, current_app.config["COMMENT_FLOOD_SECONDS"])
+    cutoff = utcnow() - timedelta(seconds=window)
+    result = db.session.execute(
+        db.delete(CommentThrottle).where(CommentThrottle.posted_at <= cutoff)
+    )
+    db.session.commit()
+    return result.rowcount

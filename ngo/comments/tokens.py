@@ -1,4 +1,4 @@
-"""Signed values a commenter carries: the pending-comments token, remember-me, the time stamp.
+"""Signed values a commenter carries: pending-comments token, remember-me, time stamp.
 
 All are signed with the app's secret key (itsdangerous), each with a salt of its
 own, so a value made for one purpose is worthless for another and a tampered
@@ -65,7 +65,9 @@ def add_pending(response: Response, comment_id: int) -> None:
     """Add a just-posted pending comment to this browser's token."""
     ids = [i for i in pending_ids() if i != comment_id] + [comment_id]
     token = _signer("pending", timed=True).dumps(ids[-PENDING_KEPT:])
-    _set_cookie(response, PENDING_COOKIE, token, current_app.config["COMMENT_PENDING_SECONDS"])
+    _set_cookie(
+        response, PENDING_COOKIE, token, current_app.config["COMMENT_PENDING_SECONDS"]
+    )
 
 
 # -- Remember me ---------------------------------------------------------------------
@@ -88,10 +90,16 @@ def remembered_author() -> dict | None:
     return fields
 
 
-def remember_author(response: Response, author: str, email: str, url: str | None) -> None:
+def remember_author(
+    response: Response, author: str, email: str, url: str | None
+) -> None:
     """Keep the commenter's details for a year, to fill in the form next time."""
-    value = _signer("author").dumps({"author": author, "email": email, "url": url or ""})
-    _set_cookie(response, AUTHOR_COOKIE, value, current_app.config["COMMENT_REMEMBER_SECONDS"])
+    value = _signer("author").dumps(
+        {"author": author, "email": email, "url": url or ""}
+    )
+    _set_cookie(
+        response, AUTHOR_COOKIE, value, current_app.config["COMMENT_REMEMBER_SECONDS"]
+    )
 
 
 def forget_author(response: Response) -> None:

@@ -1,4 +1,4 @@
-"""Posting comments: POST /statements/<slug>/comments, with the form re-rendered on refusal.
+"""Posting comments: POST /statements/<slug>/comments; the form comes back on refusal.
 
 Status codes, the same for every refusal: 303 on success (to the comment's
 anchor); 422 when a field is invalid; 400 when the CSRF token is missing or
@@ -6,6 +6,7 @@ stale; 403 when comments are closed; 409 for a duplicate; 429 for a flood.
 Every refusal re-renders the statement page with everything the reader typed.
 """
 
+import click
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
@@ -13,11 +14,11 @@ from werkzeug.exceptions import NotFound
 from ngo.comments.forms import CommentForm
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.comments.moderation import comments_closed
-from ngo.comments.posting import post_comment
+from ngo.comments.posting import post_comment, prune_flood_records
 from ngo.comments.tokens import add_pending, forget_author, remember_author
 from ngo.errors import render_error
 from ngo.extensions import db
-from ngo.models import Statement
+from ngo.models import SlugRedirect, Statement
 
 bp = Blueprint("comments", __name__)
 
@@ -27,8 +28,26 @@ REFUSALS = {"duplicate": 409, "flood": 429}
 def _published(slug: str) -> Statement | None:
     """The published statement with this slug (one light query), or None."""
     return db.session.scalar(
-        db.select(Statement).where(Statement.slug == slug, Statement.status == "published")
+        db.select(Statement).where(
+            Statement.slug == slug, Statement.status == "published"
+        )
     )
+
+
+def _moved(slug: str):
+    """A 308 to the comments URL of a statement renamed since its form was served.
+
+    308 keeps the method and the body, so the browser posts the reader's text
+    again to the new address instead of losing it to a 404.
+    """
+    current = db.session.scalar(
+        db.select(Statement.slug)
+        .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
+        .where(SlugRedirect.old_slug == slug, Statement.status == "published")
+    )
+    if current is None:
+        return render_error(NotFound())
+    return redirect(url_for("comments.create", slug=current), 308)
 
 
 def _refuse(statement: Statement, form: CommentForm | None, status: int, notice=None):
@@ -47,10 +66,10 @@ def _refuse(statement: Statement, form: CommentForm | None, status: int, notice=
 
 @bp.post("/statements/<slug>/comments")
 def create(slug):
-    """Post a comment or reply: stored and 303 to it, or the form back with the reason."""
+    """Post a comment or reply: stored and a 303 to it, or the form back with why."""
     statement = _published(slug)
     if statement is None:
-        return render_error(NotFound())
+        return _moved(slug)
     if comments_closed(statement):
         return _refuse(statement, None, 403, notice="closed")
     form = CommentForm(statement=statement)
@@ -82,9 +101,15 @@ def form_page(slug):
     return redirect(url_for("statements.detail", slug=slug, _anchor="respond"), 303)
 
 
+@bp.cli.command("prune")
+def prune():
+    """Forget flood-guard records older than the window (`flask comments prune`)."""
+    click.echo(f"{prune_flood_records()} old flood-guard records deleted.")
+
+
 @bp.errorhandler(CSRFError)
 def expired_form(error):
-    """A missing or stale CSRF token: 400, with the form and its text kept to send again."""
+    """A missing or stale CSRF token: 400, the form and its text kept to send again."""
     statement = _published((request.view_args or {}).get("slug", ""))
     if statement is None or request.endpoint != "comments.create":
         return render_error(error)

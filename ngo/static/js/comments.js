@@ -15,6 +15,13 @@
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
+    // The browser's scroll to the page's #respond fragment can take focus back
+    // during load: give it to the summary again once the page has loaded.
+    window.addEventListener("load", function () {
+      if (document.activeElement === document.body || document.activeElement === null) {
+        summary.focus();
+      }
+    });
   }
 
   var parentInput = document.getElementById("comment_parent");
