@@ -283,6 +283,23 @@ def test_same_site_paths_are_kept(client, target, location):
     assert response.headers["Location"] == location
 
 
+def test_pages_answering_a_post_return_to_the_referring_page(client):
+    html = client.post(
+        "/", headers={"Referer": "http://localhost/category/rights?page=2"}
+    ).get_data(as_text=True)  # a 405 page, with the toolbar
+    assert 'name="next" value="/category/rights?page=2"' in html
+    for referrer in ("https://evil.example/x", "javascript:alert(1)", ""):
+        html = client.post("/", headers={"Referer": referrer}).get_data(as_text=True)
+        assert 'name="next" value="/"' in html and "evil" not in html
+
+
+def test_redirects_keep_their_own_cache_headers(client):
+    response = post(client, size="150")
+    assert response.status_code == 303 and "private" not in response.headers.get(
+        "Cache-Control", ""
+    )
+
+
 def test_a_post_without_next_returns_home(client):
     response = client.post("/accessibility", data={"font": "arial"})
     assert response.status_code == 303 and response.headers["Location"] == "/"
@@ -465,7 +482,7 @@ def test_the_toolbar_is_on_every_page_with_its_groups_in_order(client, make_stat
     ):
         html = client.get(path).get_data(as_text=True)
         section = re.search(
-            r'<section class="a11y" id="a11y" aria-labelledby="a11y-toggle".*?</section>',
+            r'<section class="a11y" id="a11y" aria-labelledby="a11y-toggle" lang="en".*?</section>',
             html,
             re.S,
         )

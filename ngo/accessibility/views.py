@@ -46,16 +46,24 @@ def safe_next(target: str | None) -> str:
 
 
 def current_path() -> str:
-    """The path (and query) of this page, for the toolbar's forms to return to."""
-    if request.method != "GET":
-        return "/"
-    query = request.query_string.decode("latin-1")
-    return safe_next(request.path + (f"?{query}" if query else ""))
+    """The path (and query) of this page, for the toolbar's forms to return to.
+
+    A page answering a POST (a form shown again with its errors) has no address
+    to come back to; the page that sent the form, when it is ours, is next best."""
+    if request.method in ("GET", "HEAD"):
+        path, query = request.path, request.query_string.decode("latin-1")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+            return "/"
+        path, query = referrer.path, referrer.query
+    return safe_next(path + (f"?{query}" if query else ""))
 
 
 @bp.app_context_processor
 def inject_preferences():
     """Hand every template the reader's choices and the options to choose from."""
+    g.a11y_page = True
     return {
         "a11y": current_preferences(),
         "a11y_options": p,
@@ -75,10 +83,11 @@ def _pop_autofocus() -> str:
 
 @bp.after_app_request
 def vary_on_cookie(response):
-    """Every HTML page depends on the preferences cookie: keep it out of shared caches.
+    """Every page depends on the preferences cookie: keep it out of shared caches.
 
-    One place for all pages, error pages included (they carry the toolbar too)."""
-    if response.mimetype == "text/html":
+    One place for all rendered pages, error pages included (they carry the toolbar
+    too); redirects and files do not depend on the cookie and keep their headers."""
+    if g.get("a11y_page") and response.mimetype == "text/html":
         response.vary.add("Cookie")
         response.cache_control.public = False
         response.cache_control.private = True
