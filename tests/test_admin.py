@@ -480,3 +480,13 @@ def test_create_user_on_a_terminal_asks_twice(tmp_path, postgres_url):
         user = db.session.scalar(db.select(User).where(User.email == "tty@example.org"))
         assert user.check_password("a terminal password")
         db.engine.dispose()
+
+
+def test_public_pages_set_no_login_cookies_and_load_no_user(app, client, make_statement, count_queries):
+    """Flask-Login stays out of the readers' way: no remember-cookie churn, no user query."""
+    slug = make_statement()
+    client.get(f"/statements/{slug}")  # the reader now has a session (a CSRF token)
+    with count_queries() as queries:
+        response = client.get(f"/statements/{slug}")
+    assert not any("remember_token" in c for c in response.headers.getlist("Set-Cookie"))
+    assert not any("user_account" in q for q in queries)

@@ -367,3 +367,35 @@ def test_an_automatic_summary_follows_the_body_a_written_one_stays(app, editor):
     editor.post(f"/admin/statements/{sid}/edit", data=statement_data(slug=slug, summary="Written by hand.", body="Third."))
     editor.post(f"/admin/statements/{sid}/edit", data=statement_data(slug=slug, summary="Written by hand.", body="Fourth."))
     assert stored(app, statement_id=sid).summary == "Written by hand."
+
+
+def test_a_save_over_someone_elses_newer_save_is_stopped_once(app, editor, make_statement):
+    make_statement(slug="shared", title="Shared")
+    sid = stored(app, "shared").id
+    page = editor.get(f"/admin/statements/{sid}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    # A colleague saves first; a reader's view does not count as a change.
+    colleague = app.test_client()
+    signed_in(app, colleague, "admin")
+    app.test_client().get("/statements/shared")
+    colleague.post(f"/admin/statements/{sid}/edit", data=statement_data(title="Shared", slug="shared", body="Theirs."))
+    mine = statement_data(title="Shared", slug="shared", body="Mine.", version=version)
+    response = editor.post(f"/admin/statements/{sid}/edit", data=mine)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Someone else saved this statement while you were editing it." in html
+    assert "Mine." in html and stored(app, "shared").body == "<p>Theirs.</p>"
+    newer = re.search(r'name="version" type="hidden" value="([0-9a-f]+)"', html).group(1)
+    assert newer != version
+    assert editor.post(f"/admin/statements/{sid}/edit", data=mine | {"version": newer}).status_code == 303
+    assert stored(app, "shared").body == "<p>Mine.</p>"
+
+
+def test_an_unchanged_version_saves(app, editor, make_statement):
+    make_statement(slug="mine", title="Mine")
+    sid = stored(app, "mine").id
+    page = editor.get(f"/admin/statements/{sid}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    app.test_client().get("/statements/mine")  # a view in between changes nothing
+    response = editor.post(f"/admin/statements/{sid}/edit", data=statement_data(title="Mine", slug="mine", version=version))
+    assert response.status_code == 303

@@ -76,7 +76,10 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.session_interface = SessionInterface()
-    login_manager.init_app(app)
+    # Flask-Login's context processor would load the user (and run its session
+    # protection) on every page rendered; the proxy loads it only where used.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
 
 
 @lru_cache(maxsize=1)

@@ -229,6 +229,8 @@ class StatementForm(FlaskForm):
         description="A draft is seen only by signed-in editors; published is public.",
     )
     comments_open = BooleanField("Comments open")
+    # What the statement looked like when the editor opened it (see _editor).
+    version = HiddenField()
     save = SubmitField("Save")
     preview = SubmitField("Preview")
 

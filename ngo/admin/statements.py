@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -105,13 +106,23 @@ def _initial(statement: Statement | None) -> dict:
 def _editor(statement: Statement | None):
     """The editor page for a new or an existing statement: preview, validate, save."""
     tree = category_tree()
-    form = StatementForm(statement=statement, data=_initial(statement))
+    current = _version(statement) if statement is not None else ""
+    form = StatementForm(statement=statement, data=_initial(statement) | {"version": current})
     form.categories.choices = [choice(c.id, c.name) for c in _tree_order(tree)]
     preview = None
     status = 200
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_body(form.body.data)
+        elif statement is not None and form.version.data and form.version.data != current:
+            # Someone saved since this editor opened the page: do not overwrite silently.
+            form.form_errors.append(
+                "Someone else saved this statement while you were editing it. Your text "
+                "is kept below. Open the statement in another tab to see their version; "
+                "press Save again to replace it with yours."
+            )
+            form.version.data = current
+            status = 409
         else:
             saved = _save(form, statement)
             if saved is not None:
@@ -162,6 +173,11 @@ def _snapshot(statement: Statement) -> dict:
         "categories": [tree.by_id[i].name for i in statement.category_ids if i in tree.by_id],
         "signatories": [s.organisation.name for s in statement.signatures],
     }
+
+
+def _version(statement: Statement) -> str:
+    """A fingerprint of what editors change (not views or comment counts)."""
+    return hashlib.sha256(repr(sorted(_snapshot(statement).items())).encode()).hexdigest()[:20]
 
 
 def unique_statement_slug(wanted: str, statement: Statement | None) -> str:
