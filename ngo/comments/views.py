@@ -15,7 +15,12 @@ from ngo.comments.forms import CommentForm
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.comments.moderation import comments_closed
 from ngo.comments.posting import post_comment, prune_flood_records
-from ngo.comments.tokens import add_pending, forget_author, remember_author
+from ngo.comments.tokens import (
+    AUTHOR_COOKIE,
+    add_pending,
+    forget_author,
+    remember_author,
+)
 from ngo.errors import render_error
 from ngo.extensions import db
 from ngo.models import SlugRedirect, Statement
@@ -90,7 +95,7 @@ def create(slug):
         flash("Thank you. Your comment is published.", "success")
     if form.remember.data:
         remember_author(response, form.author.data, form.email.data, form.url.data)
-    else:
+    elif request.cookies.get(AUTHOR_COOKIE):
         forget_author(response)
     return response
 
