@@ -517,3 +517,35 @@ def test_system_preferences_apply_when_there_is_no_choice(site, page_factory):
              return parseFloat(s.transitionDuration) > 0 || s.animationName !== 'none'; }).length"""
     )
     assert moving == 0
+
+
+def used_faces(page, selector):
+    """The PostScript names of the fonts Chromium really used for an element's text."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+    return {f.get("postScriptName") or f["familyName"] for f in fonts["fonts"]}
+
+
+@pytest.mark.parametrize("font", ["", "arial", "verdana", "tahoma"])
+def test_light_uses_a_thin_face_and_bold_text_keeps_a_real_bold(
+    site, page_factory, font
+):
+    base, pages = site
+    page = page_factory(javascript=False)
+    set_prefs(page, base, "fw:light" + (f"|ff:{font}" if font else ""))
+    page.goto(base + pages[1])
+    for selector in (
+        ".statement__body p",
+        ".statement__body p[lang=hy]",
+        ".statement__body p[lang=ru]",
+    ):
+        faces = used_faces(page, selector)
+        assert faces and all("Light" in f for f in faces), (selector, faces)
+    for selector in ("h1", "#a11y-size-150", "#a11y-weight-bold"):
+        faces = used_faces(page, selector)
+        assert faces and all("Light" not in f for f in faces), (selector, faces)
+        assert any("Bold" in f for f in faces), (selector, faces)
