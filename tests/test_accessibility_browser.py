@@ -304,14 +304,21 @@ def test_the_toolbar_collapses_and_stays_collapsed(site, page_factory, javascrip
     )  # and the panel still works after opening in place
 
 
-# Every page in the default look, every colour scheme and at 200 % text (plus everything
-# at its maximum), at both widths. Pairwise: each state sees every page once, and the
-# widths alternate so that each state and each page is checked at 1280 and 320 px.
+# Every page in the default look and in every colour scheme, at both widths; 200 % text
+# rides along with three of the schemes (one of them with every option at its maximum),
+# so each page is also checked at 200 %. Pairwise: each state sees every page once, and
+# the widths alternate so that each state and each page is checked at 1280 and 320 px.
 AXE_STATES = {
     "default": "",
-    **{s.value: f"cs:{s.value}" for s in p.SCHEMES},
-    "200%": "fs:200",
-    "max": "fs:200|ff:tahoma|fw:bold|ls:3|cs:yb",
+    "black on white, 200%": "cs:bw|fs:200",
+    "white on black": "cs:wb",
+    "yellow on black, everything at its maximum": "cs:yb|fs:200|ff:tahoma|fw:bold|ls:3",
+    "blue, 150%, light Verdana": "cs:blue|fs:150|ff:verdana|fw:light|ls:1",
+    "beige": "cs:beige",
+    "green, 200%, Arial": "cs:green|fs:200|ff:arial|ls:2",
+}
+assert {c.split("|")[0] for c in AXE_STATES.values() if c} == {
+    f"cs:{s.value}" for s in p.SCHEMES
 }
 
 
@@ -384,28 +391,31 @@ def test_reflow_at_320_and_the_text_spacing_override(site, page_factory):
     base, pages = site
     narrow = page_factory(javascript=True, width=320, height=640, bypass_csp=True)
     wide = page_factory(javascript=True, width=1280, bypass_csp=True)
+    maximum = "fs:200|ff:verdana|fw:bold|ls:3|cs:wb"
     failures = []
-    for cookie in ("fs:200", "fs:200|ff:verdana|fw:bold|ls:3|cs:wb"):
-        for page in (narrow, wide):
-            set_prefs(page, base, cookie)
-            width = page.viewport_size["width"]
-            for path in pages:
-                page.goto(base + path)
-                if page.evaluate("document.documentElement.scrollWidth") > width:
-                    failures.append(
-                        f"{cookie} {path} {width}: scrolls sideways before the override"
-                    )
-                page.add_style_tag(content=SPACING_CSS)
-                assert (
-                    page.eval_on_selector("p", "el => getComputedStyle(el).lineHeight")
-                    != "normal"
-                )
-                for problem in page.evaluate(CLIPPED):
-                    failures.append(f"{cookie} {path} {width}: {problem}")
-                if page.evaluate("document.documentElement.scrollWidth") > width:
-                    failures.append(
-                        f"{cookie} {path} {width}: scrolls sideways with text spacing"
-                    )
+    for cookie, page in (
+        ("", narrow),
+        ("fs:200", narrow),
+        (maximum, narrow),
+        (maximum, wide),
+    ):
+        set_prefs(page, base, cookie)
+        width = page.viewport_size["width"]
+        for path in pages:
+            where = f"{cookie or 'default'} {path} {width}px"
+            page.goto(base + path)
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                failures.append(f"{where}: scrolls sideways")
+            page.add_style_tag(content=SPACING_CSS)
+            line = page.eval_on_selector(
+                "main p", "p => getComputedStyle(p).lineHeight"
+            )
+            assert float(line[:-2]) >= 1.5 * text_style(page, "main p")["size"] - 0.1
+            failures += [
+                f"{where}, WCAG 1.4.12 spacing: {x}" for x in page.evaluate(CLIPPED)
+            ]
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                failures.append(f"{where}, WCAG 1.4.12 spacing: scrolls sideways")
     assert failures == [], "\n".join(failures)
 
 
@@ -549,3 +559,28 @@ def test_light_uses_a_thin_face_and_bold_text_keeps_a_real_bold(
         faces = used_faces(page, selector)
         assert faces and all("Light" not in f for f in faces), (selector, faces)
         assert any("Bold" in f for f in faces), (selector, faces)
+
+
+class TestWithCsrf:
+    """CSRF on, as in production: the toolbar's token works, a stale one is explained."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "WTF_CSRF_ENABLED": True}
+
+    @pytest.mark.parametrize("javascript", [False, True], ids=["js-off", "js-on"])
+    def test_a_stale_token_gets_a_clear_400_page(self, site, page_factory, javascript):
+        base, pages = site
+        page = page_factory(javascript=javascript)
+        page.goto(base + pages[1])
+        bar = Toolbar(page, javascript)
+        bar.choose("Font size", "A 150%")  # the page's own token is accepted
+        page.context.clear_cookies()  # the session (and the token's secret) is gone
+        with (
+            page.expect_navigation()
+        ):  # with JavaScript: the fetch fails, then the form
+            bar.button("Font size", "A 200%").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bad request")
+        expect(page.locator("main")).to_contain_text("The form had expired")
+        bar.choose("Font size", "A 200%")  # the error page has a fresh token
+        assert text_style(page, "main p")["size"] == 36

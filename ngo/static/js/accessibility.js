@@ -98,7 +98,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-Requested-With": "fetch" }
+      headers: { Accept: "application/json" }
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
