@@ -60,10 +60,16 @@ def current_path() -> str:
     return safe_next(path + (f"?{query}" if query else ""))
 
 
+def mark_page_personalised() -> None:
+    """Note that this response shows the reader's preferences (see vary_on_cookie).
+
+    Rendering any template does it; a page served from ngo.pagecache says so here."""
+
+
 @bp.app_context_processor
 def inject_preferences():
     """Hand every template the reader's choices and the options to choose from."""
-    g.a11y_page = True
+    mark_page_personalised()
     return {
         "a11y": current_preferences(),
         "a11y_options": p,
@@ -85,9 +91,10 @@ def _pop_autofocus() -> str:
 def vary_on_cookie(response):
     """Every page depends on the preferences cookie: keep it out of shared caches.
 
-    One place for all rendered pages, error pages included (they carry the toolbar
-    too); redirects and files do not depend on the cookie and keep their headers."""
-    if g.get("a11y_page") and response.mimetype == "text/html":
+    One place for every HTML page, error pages and pages served from a cache of
+    rendered pages included; redirects (whose HTML body nobody reads) and other
+    files do not depend on the cookie and keep their own headers."""
+    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
         response.vary.add("Cookie")
         response.cache_control.public = False
         response.cache_control.private = True
