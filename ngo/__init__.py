@@ -19,7 +19,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     _finish_config(app)
 
-    from ngo import admin, assets, cli, errors, health, security
+    from ngo import admin, assets, cli, errors, health, pagecache, revisions, security  # noqa: F401
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db, migrate
@@ -30,6 +30,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    pagecache.init_app(app)
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(health.bp)

@@ -10,6 +10,8 @@ class Config:
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     STATEMENTS_PER_PAGE = 10
+    # Rendered statement pages each worker keeps (about 30 KB each); 0 turns it off.
+    PAGE_CACHE_SIZE = 256
     # A reader counts once per statement within this many seconds.
     VIEW_WINDOW_SECONDS = 24 * 60 * 60
     # Longest URL path we answer; anything longer is a 414.

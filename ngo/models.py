@@ -146,10 +146,12 @@ class Statement(db.Model):
     comments_open: Mapped[bool] = mapped_column(default=True)
     # Approved comments, kept by ngo.comments so that lists show counts for free.
     comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Moved on by every change that shows on its page (ngo.revisions), never by
+    # the views counter: the key of the page cache (ngo.pagecache).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    # Set with the revision, by ngo.revisions: content changes only.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category_links: Mapped[list[StatementCategory]] = relationship(
         order_by="StatementCategory.position", cascade="all, delete-orphan"

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ngo.extensions import db
+from ngo.revisions import bump_revision
 from ngo.models import COMMENT_STATUSES, Comment, Statement, utcnow
 
 
@@ -136,7 +137,7 @@ def set_status(comment: Comment, status: str) -> bool:
         db.session.execute(
             update(Statement)
             .where(Statement.id == comment.statement_id)
-            .values(comment_count=Statement.comment_count + delta),
+            .values(comment_count=Statement.comment_count + delta, **bump_revision()),
             execution_options={"synchronize_session": False},
         )
     set_committed_value(comment, "status", status)

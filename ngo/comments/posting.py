@@ -21,6 +21,7 @@ from ngo.comments.forms import CommentForm
 from ngo.comments.moderation import Submission, judge
 from ngo.comments.tokens import stamp_age
 from ngo.extensions import db
+from ngo.revisions import bump_revision
 from ngo.models import Comment, CommentThrottle, Statement, utcnow
 from ngo.privacy import client_ip_hash, keyed_hash
 from ngo.sanitize import count_links, plain_text
@@ -132,7 +133,7 @@ def post_comment(statement: Statement, form: CommentForm) -> Posted:
             db.session.execute(
                 update(Statement)
                 .where(Statement.id == statement.id)
-                .values(comment_count=Statement.comment_count + 1),
+                .values(comment_count=Statement.comment_count + 1, **bump_revision()),
                 execution_options={"synchronize_session": False},
             )
         db.session.commit()

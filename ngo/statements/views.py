@@ -1,16 +1,24 @@
 """Public reading pages: latest statements, one statement, categories, organisations."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, selectinload
 
 from ngo.admin.public import may_read, moved_statement
+from ngo.accessibility.views import current_preferences, mark_page_personalised
 from ngo.comments.listing import comment_section, render_statement_page
+from ngo.comments.moderation import comments_closed
+from ngo.comments.tokens import AUTHOR_COOKIE, PENDING_COOKIE, make_stamp
 from ngo.extensions import db
+from ngo.pagecache import Page, shared_request, slot, statement_pages
+from ngo.security import csp_nonce
 from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import category_tree
 from ngo.statements.viewcount import count_view
 
 bp = Blueprint("statements", __name__)
+# Cookies that put a reader's own data on a statement page (never shared).
+PERSONAL_COOKIES = (PENDING_COOKIE, AUTHOR_COOKIE)
 # Templates ask for the tree (navigation, trails); it is queried only when asked.
 bp.add_app_template_global(category_tree)
 
@@ -62,7 +70,24 @@ def index():
 @bp.get("/statements/<slug>")
 def detail(slug):
     """One statement with its trail, signatories, views counter and comments."""
-    statement = db.session.scalar(
+    head = db.session.execute(
+        db.select(
+            Statement.id,
+            Statement.status,
+            Statement.revision,
+            Statement.views,
+            Statement.comments_open,
+            Statement.published_at,
+        ).where(Statement.slug == slug)
+    ).first()
+    if head is not None and head.status == "published" and shared_request(PERSONAL_COOKIES):
+        return shared_statement_page(head)
+    return statement_page(slug)
+
+
+def load_statement(slug: str) -> Statement | None:
+    """The statement with everything its page shows: two queries."""
+    return db.session.scalar(
         db.select(Statement)
         .where(Statement.slug == slug)
         .options(
@@ -70,11 +95,51 @@ def detail(slug):
             selectinload(Statement.signatures).joinedload(Signature.organisation),
         )
     )
+
+
+def statement_page(slug: str):
+    """The page rendered for this request alone: a reader's own data, or a draft."""
+    statement = load_statement(slug)
     # Drafts are for editors only; an old slug answers 301 (ngo.admin.public).
     if statement is None or not may_read(statement):
         return moved_statement(slug) or abort(404)
     views = count_view(statement) if statement.is_published else statement.views
     return render_statement_page(statement, views, comment_section(statement))
+
+
+def shared_statement_page(head):
+    """The page every reader with these preferences gets, from the worker's cache.
+
+    A repeat reader costs two queries (the head row, the view check); the page is
+    rendered once per revision and preference set, then only its slots are filled.
+    """
+    views = count_view(head)
+    cache = statement_pages()
+    key = (head.id, head.revision, request.path, current_preferences().encode(),
+           comments_closed(head))
+    page = cache.get(key)
+    if page is None:
+        statement = load_statement(request.view_args["slug"])
+        section = comment_section(statement)
+        html = render_template(
+            "statements/detail.html", statement=statement, views=slot("views"),
+            comments=section,
+        )
+        page = Page(html, {
+            "csrf": generate_csrf(),
+            "stamp": section.form.stamp.data if section.form else "",
+            "nonce": g.get("csp_nonce", ""),
+        })
+        cache.put(key, page)
+    values = {"views": str(views)}
+    if "csrf" in page.slots:
+        values["csrf"] = generate_csrf()
+    if "stamp" in page.slots:
+        values["stamp"] = make_stamp(head.id)
+    if "nonce" in page.slots:
+        values["nonce"] = csp_nonce()
+    mark_page_personalised()
+    return page.fill(values)
 
 
 @bp.get("/category/<slug>")
