@@ -2,4 +2,5 @@
 
 from ngo import create_app
 
-app = create_app()
+# Web workers serve pages: `flask --app ngo db ...` brings the migrations.
+app = create_app({"DB_MIGRATIONS": False})

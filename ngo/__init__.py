@@ -22,11 +22,16 @@ def create_app(test_config=None):
     from ngo import admin, assets, cli, errors, health, pagecache, revisions, security  # noqa: F401
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
-    from ngo.extensions import csrf, db, migrate
+    from ngo.extensions import csrf, db
     from ngo.statements import bp as statements_bp
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    if app.config["DB_MIGRATIONS"]:
+        # Alembic and its templates cost a web worker ~10 MB it never uses.
+        from flask_migrate import Migrate
+
+        migrations = str(Path(app.root_path).parent / "migrations")
+        Migrate(app, db, directory=migrations, compare_type=True, render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
     assets.init_app(app)

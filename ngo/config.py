@@ -10,6 +10,8 @@ class Config:
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     STATEMENTS_PER_PAGE = 10
+    # The `flask db` commands; wsgi.py (web workers) turns them off.
+    DB_MIGRATIONS = True
     # Rendered statement pages each worker keeps (about 30 KB each); 0 turns it off.
     PAGE_CACHE_SIZE = 256
     # A reader counts once per statement within this many seconds.

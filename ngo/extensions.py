@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and bound in create_app()."""
 
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,5 +23,4 @@ class Base(DeclarativeBase):
 # Objects stay readable after commit: a page that counts a view (a commit) goes on to
 # render the statement it already loaded without querying it again.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()

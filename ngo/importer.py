@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import markdown
-import yaml
 from markupsafe import Markup
-from slugify import slugify
 
 from ngo.extensions import db
 from ngo.models import Category, Organisation, Statement
@@ -54,12 +51,16 @@ class ParsedStatement:
 
 def render_body(markdown_text: str) -> Markup:
     """A statement body from Markdown: rendered, then reduced to the allow-list."""
+    import markdown  # imported on first use: web workers that only read never need it
+
     html = markdown.markdown(markdown_text or "", extensions=["extra", "sane_lists"])
     return clean_statement_html(html)
 
 
 def make_slug(text: str, max_length: int = 120) -> str:
     """A URL slug, transliterating Armenian, Cyrillic and other scripts to ASCII."""
+    from slugify import slugify  # its transliteration tables weigh ~5 MB per worker
+
     return slugify(text or "", max_length=max_length, word_boundary=True) or "item"
 
 
@@ -67,6 +68,8 @@ class _FrontMatter:
     """The parsed front matter with the line of each key and list item."""
 
     def __init__(self, text: str, path: str, first_line: int):
+        import yaml  # only the command line imports files
+
         self.path, self.offset = path, first_line
         try:
             self.data = yaml.safe_load(text)
