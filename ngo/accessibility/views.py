@@ -63,13 +63,13 @@ def current_path() -> str:
 def mark_page_personalised() -> None:
     """Note that this response shows the reader's preferences (see vary_on_cookie).
 
-    Rendering any template does it; a page served from ngo.pagecache says so here."""
+    Kept for ngo.pagecache's callers: vary_on_cookie treats every HTML page but a
+    redirect as personalised, so a page served from a cache needs nothing more."""
 
 
 @bp.app_context_processor
 def inject_preferences():
     """Hand every template the reader's choices and the options to choose from."""
-    mark_page_personalised()
     return {
         "a11y": current_preferences(),
         "a11y_options": p,
