@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from markupsafe import Markup
-
 from ngo.extensions import db
+from ngo.markup import render_body
 from ngo.models import Category, Organisation, Statement
-from ngo.sanitize import clean_statement_html, plain_text, safe_web_url
+from ngo.sanitize import plain_text, safe_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = {
@@ -47,14 +46,6 @@ class ParsedStatement:
     views: int | None = None
     categories: list[list[str]] = field(default_factory=list)
     signatories: list[tuple[str, str | None]] = field(default_factory=list)
-
-
-def render_body(markdown_text: str) -> Markup:
-    """A statement body from Markdown: rendered, then reduced to the allow-list."""
-    import markdown  # imported on first use: web workers that only read never need it
-
-    html = markdown.markdown(markdown_text or "", extensions=["extra", "sane_lists"])
-    return clean_statement_html(html)
 
 
 def make_slug(text: str, max_length: int = 120) -> str:

@@ -399,3 +399,20 @@ def test_an_unchanged_version_saves(app, editor, make_statement):
     app.test_client().get("/statements/mine")  # a view in between changes nothing
     response = editor.post(f"/admin/statements/{sid}/edit", data=statement_data(title="Mine", slug="mine", version=version))
     assert response.status_code == 303
+
+
+def test_a_body_markdown_would_take_minutes_on_is_refused_in_time(app, editor):
+    """Python-Markdown needs minutes for thousands of unmatched "["; the editor gives up."""
+    import multiprocessing
+    import time
+
+    app.config["MARKDOWN_TIMEOUT_SECONDS"] = 1
+    started = time.monotonic()
+    response = editor.post("/admin/statements/new", data=statement_data(body="[" * 30_000, title="Slow"))
+    assert time.monotonic() - started < 10
+    assert response.status_code == 422
+    assert "could not be turned into a page within 1 second." in text_of(response)
+    assert "[" * 1000 in response.get_data(as_text=True)  # the text is kept
+    assert multiprocessing.active_children() == []  # the renderer was stopped
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Statement)) == 0

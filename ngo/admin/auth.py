@@ -47,6 +47,8 @@ DEFAULTS = {
     # A sign-in lasts at most this long, however active the session.
     "ADMIN_SESSION_SECONDS": 12 * 60 * 60,
     "PASSWORD_MIN_LENGTH": 12,
+    # The editor renders Markdown in a child process killed after this long.
+    "MARKDOWN_TIMEOUT_SECONDS": 10,
 }
 
 

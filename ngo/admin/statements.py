@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +14,8 @@ from ngo.admin.audit import changes, record
 from ngo.admin.forms import StatementForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
 from ngo.extensions import db
-from ngo.importer import _shorten, make_slug, organisation_named, render_body
+from ngo.importer import _shorten, make_slug, organisation_named
+from ngo.markup import RenderError, render_body_within
 from ngo.models import (
     Category,
     Comment,
@@ -109,40 +111,47 @@ def _editor(statement: Statement | None):
     current = _version(statement) if statement is not None else ""
     form = StatementForm(statement=statement, data=_initial(statement) | {"version": current})
     form.categories.choices = [choice(c.id, c.name) for c in _tree_order(tree)]
-    preview = None
-    status = 200
-    if form.validate_on_submit():
-        if form.preview.data:
-            preview = render_body(form.body.data)
-        elif statement is not None and form.version.data and form.version.data != current:
-            # Someone saved since this editor opened the page: do not overwrite silently.
-            form.form_errors.append(
-                "Someone else saved this statement while you were editing it. Your text "
-                "is kept below. Open the statement in another tab to see their version; "
-                "press Save again to replace it with yours."
-            )
-            form.version.data = current
-            status = 409
-        else:
-            saved = _save(form, statement)
-            if saved is not None:
-                flash(
-                    f"Saved “{saved.title}” ({'published' if saved.is_published else 'draft'})."
-                )
-                return redirect(url_for("admin.edit_statement", statement_id=saved.id), code=303)
-            status = 409
-    elif form.is_submitted():
-        status = 422
-    return (
-        render_template(
-            "admin/statement_form.html",
-            form=form,
-            statement=statement,
-            tree=tree,
-            preview=preview,
-        ),
-        status,
+    preview, status = None, 200
+    body = _render(form) if form.validate_on_submit() else None
+    if body is None:
+        status = 422 if form.is_submitted() else 200
+    elif form.preview.data:
+        preview = body
+    elif statement is not None and form.version.data and form.version.data != current:
+        # Someone saved since this editor opened the page: do not overwrite silently.
+        form.form_errors.append(
+            "Someone else saved this statement while you were editing it. Your text "
+            "is kept below. Open the statement in another tab to see their version; "
+            "press Save again to replace it with yours."
+        )
+        form.version.data = current
+        status = 409
+    else:
+        saved = _save(form, statement, body)
+        if saved is not None:
+            state = "published" if saved.is_published else "draft"
+            flash(f"Saved “{saved.title}” ({state}).")
+            return redirect(url_for("admin.edit_statement", statement_id=saved.id), code=303)
+        status = 409
+    page = render_template(
+        "admin/statement_form.html", form=form, statement=statement, tree=tree, preview=preview
     )
+    return page, status
+
+
+def _render(form: StatementForm) -> Markup | None:
+    """The body as clean HTML, or None with an error on the Body field if it took too long."""
+    seconds = current_app.config["MARKDOWN_TIMEOUT_SECONDS"]
+    try:
+        return render_body_within(form.body.data, seconds)
+    except RenderError as error:
+        current_app.logger.warning("statement body not rendered: %s", error)
+        form.body.errors.append(
+            f"This text could not be turned into a page within {seconds:g} "
+            f"second{'' if seconds == 1 else 's'}. Long "
+            "runs of characters such as [ * or > cause this; remove them and try again."
+        )
+        return None
 
 
 def _tree_order(tree) -> list[Category]:
@@ -215,13 +224,12 @@ def _published_at(statement: Statement | None, day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _save(form: StatementForm, statement: Statement | None) -> Statement | None:
+def _save(form: StatementForm, statement: Statement | None, body: Markup) -> Statement | None:
     """Write the form into the statement and commit; None if a concurrent save collided."""
     creating = statement is None
     before = None if creating else _snapshot(statement)
     old_slug = None if creating else statement.slug
     slug = form.slug.data or unique_statement_slug(make_slug(form.title.data), statement)
-    body = render_body(form.body.data)
     if creating:
         statement = Statement(views=0)
     statement.title = form.title.data
