@@ -216,3 +216,13 @@ def test_editors_moderate_too_and_the_dashboard_counts_pending(app, client, make
     signed_in(app, client, "editor")
     assert "2 comments waiting for moderation." in text_of(client.get("/admin/"))
     assert client.get("/admin/comments").status_code == 200
+
+
+def test_deleting_a_comment_moves_its_statement_page_on(app, moderator, make_statement):
+    slug = make_statement()
+    (cid,) = add_comments(app, slug, "trash")
+    with app.app_context():
+        before = db.session.scalar(db.select(Statement.revision).where(Statement.slug == slug))
+    moderator.post("/admin/comments?status=trash", data={"one": f"delete:{cid}"})
+    with app.app_context():
+        assert db.session.scalar(db.select(Statement.revision).where(Statement.slug == slug)) > before

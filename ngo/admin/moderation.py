@@ -11,6 +11,7 @@ from ngo.admin.views import bp, paginate, requires
 from ngo.comments.moderation import set_status
 from ngo.extensions import db
 from ngo.models import COMMENT_STATUSES, Comment, Statement
+from ngo.revisions import bump_revision
 
 TABS = {"pending": "Pending", "approved": "Approved", "spam": "Spam", "trash": "Trash"}
 # What each button does: its label, and the status it moves a comment to.
@@ -182,6 +183,11 @@ def _delete(comment: Comment) -> bool:
         execution_options={"synchronize_session": False},
     ).rowcount
     if deleted:
+        # Its replies move up a level (parent_id SET NULL): cached pages must follow.
+        db.session.execute(
+            db.update(Statement).where(Statement.id == comment.statement_id).values(**bump_revision()),
+            execution_options={"synchronize_session": False},
+        )
         record("comment.delete", comment, label=label)
         db.session.expunge(comment)
     return bool(deleted)
