@@ -414,12 +414,15 @@ def test_moderation_words_hold_and_block_words_send_to_spam(
     trust(app, slug, "ani@example.org")
     app.config.update(
         COMMENT_FLOOD_SECONDS=0,
-        COMMENT_MODERATION_WORDS="lottery\ncheap pills",
+        COMMENT_MODERATION_WORDS="lottery\ncheap pills\n" + "x" * 300,
         COMMENT_BLOCK_WORDS='["casino", "spam-domain.example"]',
     )
     held = post_comment(client, slug, comment="Win the LOTTERY today")
     assert stored(app, comment_id_from(held)).status == "pending"
     assert "moderation list" in stored(app, comment_id_from(held)).moderation_note
+    # A long listed phrase still fits the note column (PostgreSQL enforces lengths).
+    long = stored(app, comment_id_from(post_comment(client, slug, comment="x" * 400)))
+    assert long.status == "pending" and len(long.moderation_note) == 200
     spam = post_comment(
         client, slug, comment="Great post", url="https://spam-domain.example/"
     )

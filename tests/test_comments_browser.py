@@ -42,7 +42,7 @@ def thread(app, make_statement):
                 depth=1,
                 author_name="Long Link Reader",
                 author_email="long@example.org",
-                author_url=LONG_URL,
+                author_url=LONG_URL[:200],
                 body=f'<p><a href="{LONG_URL}" rel="{REL}">{LONG_URL}</a></p>',
                 body_hash="long",
                 status="approved",

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ngo.extensions import db
-from ngo.revisions import bump_revision
 from ngo.models import COMMENT_STATUSES, Comment, Statement, utcnow
+from ngo.revisions import bump_revision
 
 
 @dataclass(frozen=True)

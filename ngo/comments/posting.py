@@ -21,9 +21,9 @@ from ngo.comments.forms import CommentForm
 from ngo.comments.moderation import Submission, judge
 from ngo.comments.tokens import stamp_age
 from ngo.extensions import db
-from ngo.revisions import bump_revision
 from ngo.models import Comment, CommentThrottle, Statement, utcnow
 from ngo.privacy import client_ip_hash, keyed_hash
+from ngo.revisions import bump_revision
 from ngo.sanitize import count_links, plain_text
 
 
@@ -123,7 +123,7 @@ def post_comment(statement: Statement, form: CommentForm) -> Posted:
             body=body,
             body_hash=fingerprint,
             status=verdict.status,
-            moderation_note=verdict.note,
+            moderation_note=verdict.note[:200],
             ip_hash=client_ip_hash() if address else None,
             created_at=now,
         )
