@@ -60,13 +60,6 @@ def current_path() -> str:
     return safe_next(path + (f"?{query}" if query else ""))
 
 
-def mark_page_personalised() -> None:
-    """Note that this response shows the reader's preferences (see vary_on_cookie).
-
-    Kept for ngo.pagecache's callers: vary_on_cookie treats every HTML page but a
-    redirect as personalised, so a page served from a cache needs nothing more."""
-
-
 @bp.app_context_processor
 def inject_preferences():
     """Hand every template the reader's choices and the options to choose from."""

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ngo.admin.public import may_read, moved_statement
-from ngo.accessibility.views import current_preferences, mark_page_personalised
+from ngo.accessibility.views import current_preferences
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import AUTHOR_COOKIE, PENDING_COOKIE, make_stamp
@@ -141,7 +141,6 @@ def shared_statement_page(head):
         values["stamp"] = make_stamp(head.id)
     if "nonce" in page.slots:
         values["nonce"] = csp_nonce()
-    mark_page_personalised()
     return page.fill(values)
 
 
