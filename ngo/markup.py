@@ -48,7 +48,9 @@ def render_body_within(markdown_text: str, seconds: float) -> Markup:
     """
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_into, args=(markdown_text, sender), daemon=True)
+    child = context.Process(
+        target=_render_into, args=(markdown_text, sender), daemon=True
+    )
     child.start()
     sender.close()
     try:

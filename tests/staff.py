@@ -19,19 +19,29 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method="scrypt:1024:8:1")
 
 
-def make_user(app, role: str = "editor", email: str | None = None, password: str = PASSWORD,
-              active: bool = True) -> int:
+def make_user(
+    app,
+    role: str = "editor",
+    email: str | None = None,
+    password: str = PASSWORD,
+    active: bool = True,
+) -> int:
     """Create a staff account and give back its id."""
     with app.app_context():
-        user = User(email=email or f"{role}@example.org", role=role, active=active,
-                    password_hash=_hash(password))
+        user = User(
+            email=email or f"{role}@example.org",
+            role=role,
+            active=active,
+            password_hash=_hash(password),
+        )
         db.session.add(user)
         db.session.commit()
         return user.id
 
 
-def sign_in(client, email: str, password: str = PASSWORD, next_path: str | None = None,
-            **kwargs):
+def sign_in(
+    client, email: str, password: str = PASSWORD, next_path: str | None = None, **kwargs
+):
     """Post the sign-in form as a browser would."""
     data = {"email": email, "password": password}
     if next_path is not None:
@@ -53,4 +63,9 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    return text.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"')
+    return (
+        text.replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("&#34;", '"')
+        .replace("&quot;", '"')
+    )

@@ -1,4 +1,4 @@
-"""Signing in and out, roles against every admin page, lockout, sessions, users, create-user."""
+"""Sign-in and out, roles against every admin page, lockout, sessions, users, CLI."""
 
 import logging
 import os
@@ -12,7 +12,15 @@ import pytest
 
 from ngo import create_app
 from ngo.extensions import db
-from ngo.models import AuditLog, Category, Comment, LoginAttempt, Organisation, Statement, User
+from ngo.models import (
+    AuditLog,
+    Category,
+    Comment,
+    LoginAttempt,
+    Organisation,
+    Statement,
+    User,
+)
 from tests.staff import PASSWORD, make_user, sign_in, signed_in, text_of
 
 ROLES = ("admin", "editor", "moderator")
@@ -58,9 +66,19 @@ def world(app, make_statement):
     slug = make_statement(categories=["Rights"], signatories=["Article 3 Club"])
     uid = make_user(app, "moderator", "other@example.org")
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
-        db.session.add(Comment(statement_id=statement.id, author_name="Ani", author_email="ani@example.org",
-                               body="<p>Hi</p>", body_hash="h", status="pending"))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
+        db.session.add(
+            Comment(
+                statement_id=statement.id,
+                author_name="Ani",
+                author_email="ani@example.org",
+                body="<p>Hi</p>",
+                body_hash="h",
+                status="pending",
+            )
+        )
         db.session.commit()
         return {
             "statement": statement.id,
@@ -70,7 +88,10 @@ def world(app, make_statement):
         }
 
 
-@pytest.mark.parametrize("path", [p for p, _ in PAGES] + ["/admin/no-such-page", "/admin/statements/999/edit"])
+@pytest.mark.parametrize(
+    "path",
+    [p for p, _ in PAGES] + ["/admin/no-such-page", "/admin/statements/999/edit"],
+)
 def test_anonymous_visitors_are_sent_to_sign_in_with_a_safe_next(client, world, path):
     path = path.format(**world)
     response = client.get(path)
@@ -121,16 +142,28 @@ def test_each_role_against_each_form(app, client, world, role, path, allowed):
 def test_navigation_shows_only_what_the_role_may_use(app, client):
     signed_in(app, client, "moderator")
     html = client.get("/admin/").get_data(as_text=True)
-    nav = html[html.index('aria-label="Administration"'):html.index("</nav>", html.index('aria-label="Administration"'))]
+    nav = html[
+        html.index('aria-label="Administration"') : html.index(
+            "</nav>", html.index('aria-label="Administration"')
+        )
+    ]
     assert ">Comments<" in nav and ">Statements<" not in nav and ">Users<" not in nav
     text = text_of(client.get("/admin/"))
     assert "Signed in as moderator@example.org (moderator)" in text
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-    "http:/evil.example", "\\\\evil.example", "/admin/\r\nSet-Cookie: x=1",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "\\\\evil.example",
+        "/admin/\r\nSet-Cookie: x=1",
+    ],
+)
 def test_next_never_leaves_the_site(app, client, target):
     make_user(app, "editor", "ed@example.org")
     response = sign_in(client, "ed@example.org", next_path=target)
@@ -143,8 +176,12 @@ def test_sign_in_goes_to_the_page_asked_for(app, client):
     first = client.get("/admin/statements?status=draft")
     assert first.location == "/admin/login?next=/admin/statements?status%3Ddraft"
     page = client.get(first.location)
-    assert 'name="next" value="/admin/statements?status=draft"' in page.get_data(as_text=True)
-    response = sign_in(client, "ED@Example.org ", next_path="/admin/statements?status=draft")
+    assert 'name="next" value="/admin/statements?status=draft"' in page.get_data(
+        as_text=True
+    )
+    response = sign_in(
+        client, "ED@Example.org ", next_path="/admin/statements?status=draft"
+    )
     assert response.status_code == 303
     assert response.location == "/admin/statements?status=draft"
     assert client.get(response.location).status_code == 200
@@ -157,7 +194,9 @@ def test_sign_in_form_has_the_contract_labels(client):
     assert 'autocomplete="current-password"' in html
 
 
-def test_wrong_password_is_refused_keeping_the_email_not_the_password(app, client, caplog):
+def test_wrong_password_is_refused_keeping_the_email_not_the_password(
+    app, client, caplog
+):
     make_user(app, "editor", "ed@example.org")
     with caplog.at_level(logging.INFO):
         response = sign_in(client, "ed@example.org", "not the password")
@@ -187,7 +226,9 @@ def test_empty_form_is_a_422_with_both_errors(client):
 def test_session_cookie_is_httponly_lax_and_not_secure_over_http(app, client):
     make_user(app, "editor", "ed@example.org")
     response = sign_in(client, "ed@example.org")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie
 
@@ -195,7 +236,9 @@ def test_session_cookie_is_httponly_lax_and_not_secure_over_http(app, client):
 def test_session_cookie_is_secure_under_https(app, client):
     make_user(app, "editor", "ed@example.org")
     response = sign_in(client, "ed@example.org", base_url="https://localhost")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    )
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -222,7 +265,10 @@ def test_sign_out_is_a_post_and_ends_the_session(app, client):
 
 def test_signed_in_user_visiting_login_goes_on(app, client):
     signed_in(app, client, "editor")
-    assert client.get("/admin/login?next=/admin/statements").location == "/admin/statements"
+    assert (
+        client.get("/admin/login?next=/admin/statements").location
+        == "/admin/statements"
+    )
 
 
 def test_sign_in_expires_after_the_session_limit(app, client):
@@ -256,7 +302,9 @@ def test_lockout_after_five_wrong_passwords_whatever_is_tried(app, client, caplo
     assert client.get("/admin/").status_code == 302
     assert any("sign-in locked" in r.getMessage() for r in caplog.records)
     with app.app_context():
-        outcomes = db.session.scalars(db.select(LoginAttempt.outcome).order_by(LoginAttempt.id)).all()
+        outcomes = db.session.scalars(
+            db.select(LoginAttempt.outcome).order_by(LoginAttempt.id)
+        ).all()
     assert outcomes == ["failed"] * 5 + ["locked"]
 
     _age_attempts(app, 14)
@@ -280,9 +328,16 @@ def test_four_wrong_passwords_then_the_right_one_signs_in_and_resets(app, client
 def test_lockout_of_an_account_holds_from_every_client(app, client):
     make_user(app, "editor", "ed@example.org")
     for number in range(5):
-        sign_in(client, "ed@example.org", "wrong", environ_base={"REMOTE_ADDR": f"10.0.0.{number}"})
+        sign_in(
+            client,
+            "ed@example.org",
+            "wrong",
+            environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
+        )
     other = app.test_client()
-    response = sign_in(other, "ed@example.org", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    response = sign_in(
+        other, "ed@example.org", environ_base={"REMOTE_ADDR": "10.9.9.9"}
+    )
     assert response.status_code == 429
 
 
@@ -293,7 +348,12 @@ def test_lockout_of_a_client_holds_for_every_account(app, client):
     assert sign_in(client, "ed@example.org").status_code == 429
     # Another client may still sign in to the account.
     other = app.test_client()
-    assert sign_in(other, "ed@example.org", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 303
+    assert (
+        sign_in(
+            other, "ed@example.org", environ_base={"REMOTE_ADDR": "10.1.2.3"}
+        ).status_code
+        == 303
+    )
 
 
 def test_lockout_holds_across_processes_sharing_the_database(app, client, app_config):
@@ -325,21 +385,33 @@ def test_changing_the_password_ends_other_sessions(app, client):
     other = app.test_client()
     sign_in(client, "ed@example.org")
     sign_in(other, "ed@example.org")
-    response = client.post("/admin/account", data={
-        "current_password": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase",
-    })
+    response = client.post(
+        "/admin/account",
+        data={
+            "current_password": PASSWORD,
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert response.status_code == 303
     assert client.get("/admin/").status_code == 200
     assert other.get("/admin/").status_code == 302
     client.post("/admin/logout")
-    assert sign_in(client, "ed@example.org", "a brand new passphrase").status_code == 303
+    assert (
+        sign_in(client, "ed@example.org", "a brand new passphrase").status_code == 303
+    )
 
 
 def test_password_change_errors_keep_nothing_secret(app, client):
     signed_in(app, client, "moderator")
-    response = client.post("/admin/account", data={
-        "current_password": "nope", "password": "short", "confirm": "other",
-    })
+    response = client.post(
+        "/admin/account",
+        data={
+            "current_password": "nope",
+            "password": "short",
+            "confirm": "other",
+        },
+    )
     assert response.status_code == 422
     text = text_of(response)
     assert "Use at least 12 characters." in text
@@ -349,19 +421,31 @@ def test_password_change_errors_keep_nothing_secret(app, client):
 
 def test_admin_creates_changes_and_disables_users(app, client):
     signed_in(app, client, "admin")
-    response = client.post("/admin/users/new", data={
-        "email": "New.Editor@Example.org", "role": "editor",
-        "password": "long enough password", "confirm": "long enough password",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "New.Editor@Example.org",
+            "role": "editor",
+            "password": "long enough password",
+            "confirm": "long enough password",
+        },
+    )
     assert response.status_code == 303
     with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.email == "new.editor@example.org"))
+        user = db.session.scalar(
+            db.select(User).where(User.email == "new.editor@example.org")
+        )
         assert user.role == "editor" and user.check_password("long enough password")
         uid = user.id
-    duplicate = client.post("/admin/users/new", data={
-        "email": "new.editor@example.org", "role": "editor",
-        "password": "long enough password", "confirm": "long enough password",
-    })
+    duplicate = client.post(
+        "/admin/users/new",
+        data={
+            "email": "new.editor@example.org",
+            "role": "editor",
+            "password": "long enough password",
+            "confirm": "long enough password",
+        },
+    )
     assert duplicate.status_code == 422
     assert "There is already a user with this email." in text_of(duplicate)
     assert 'value="new.editor@example.org"' in duplicate.get_data(as_text=True)
@@ -378,7 +462,9 @@ def test_admin_creates_changes_and_disables_users(app, client):
 
 def test_the_last_admin_cannot_be_demoted_or_disabled(app, client):
     signed_in(app, client, "admin")
-    response = client.post("/admin/users/1/edit", data={"role": "editor", "active": "y"})
+    response = client.post(
+        "/admin/users/1/edit", data={"role": "editor", "active": "y"}
+    )
     assert response.status_code == 422
     assert "only active administrator" in text_of(response)
     with app.app_context():
@@ -388,7 +474,10 @@ def test_the_last_admin_cannot_be_demoted_or_disabled(app, client):
 def test_editor_is_refused_the_users_page(app, client):
     signed_in(app, client, "editor")
     assert client.get("/admin/users").status_code == 403
-    assert client.post("/admin/users/new", data={"email": "x@example.org"}).status_code == 403
+    assert (
+        client.post("/admin/users/new", data={"email": "x@example.org"}).status_code
+        == 403
+    )
 
 
 def test_sign_in_attempts_page_lists_them(app, client):
@@ -404,27 +493,52 @@ def test_sign_in_attempts_page_lists_them(app, client):
 
 # The create-user command.
 
+
 def test_create_user_reads_the_password_from_stdin(app, runner):
-    result = runner.invoke(args=["create-user", "Chief@Example.org", "--role", "admin"],
-                           input="a long admin password\n")
+    result = runner.invoke(
+        args=["create-user", "Chief@Example.org", "--role", "admin"],
+        input="a long admin password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created admin chief@example.org." in result.output
     with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.email == "chief@example.org"))
+        user = db.session.scalar(
+            db.select(User).where(User.email == "chief@example.org")
+        )
         assert user.role == "admin" and user.active
         assert user.password_hash.startswith("scrypt:")
         assert user.check_password("a long admin password")
     client = app.test_client()
-    assert sign_in(client, "chief@example.org", "a long admin password").status_code == 303
+    assert (
+        sign_in(client, "chief@example.org", "a long admin password").status_code == 303
+    )
 
 
-@pytest.mark.parametrize("args,stdin,code,message", [
-    (["create-user", "x@example.org"], "a long admin password\n", 2, "--role"),
-    (["create-user", "x@example.org", "--role", "owner"], "a long admin password\n", 2, "owner"),
-    (["create-user", "not an email", "--role", "editor"], "a long admin password\n", 2, "EMAIL"),
-    (["create-user", "x@example.org", "--role", "editor"], "short\n", 1, "at least 12"),
-    (["create-user", "x@example.org", "--role", "editor"], "", 1, "at least 12"),
-])
+@pytest.mark.parametrize(
+    "args,stdin,code,message",
+    [
+        (["create-user", "x@example.org"], "a long admin password\n", 2, "--role"),
+        (
+            ["create-user", "x@example.org", "--role", "owner"],
+            "a long admin password\n",
+            2,
+            "owner",
+        ),
+        (
+            ["create-user", "not an email", "--role", "editor"],
+            "a long admin password\n",
+            2,
+            "EMAIL",
+        ),
+        (
+            ["create-user", "x@example.org", "--role", "editor"],
+            "short\n",
+            1,
+            "at least 12",
+        ),
+        (["create-user", "x@example.org", "--role", "editor"], "", 1, "at least 12"),
+    ],
+)
 def test_create_user_refuses_bad_input(app, runner, args, stdin, code, message):
     result = runner.invoke(args=args, input=stdin)
     assert result.exit_code == code, result.output
@@ -435,8 +549,10 @@ def test_create_user_refuses_bad_input(app, runner, args, stdin, code, message):
 
 def test_create_user_refuses_an_existing_email(app, runner):
     make_user(app, "editor", "ed@example.org")
-    result = runner.invoke(args=["create-user", "ED@example.org", "--role", "admin"],
-                           input="a long admin password\n")
+    result = runner.invoke(
+        args=["create-user", "ED@example.org", "--role", "admin"],
+        input="a long admin password\n",
+    )
     assert result.exit_code == 1
     assert "already exists" in result.output
 
@@ -445,14 +561,26 @@ def test_create_user_on_a_terminal_asks_twice(tmp_path, postgres_url):
     """The real command on a pseudo-terminal: the password is asked for and repeated."""
     if postgres_url:
         pytest.skip("runs on its own SQLite file")
-    env = {**os.environ, "NGO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-           "NGO_SECRET_KEY": "t", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "NGO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "NGO_SECRET_KEY": "t",
+        "NO_COLOR": "1",
+    }
     flask = [sys.executable, "-m", "flask", "--app", "ngo"]
     root = Path(__file__).resolve().parent.parent
-    subprocess.run(flask + ["db", "upgrade"], env=env, cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        flask + ["db", "upgrade"], env=env, cwd=root, check=True, capture_output=True
+    )
     main, secondary = pty.openpty()
-    process = subprocess.Popen(flask + ["create-user", "tty@example.org", "--role", "editor"],
-                               stdin=secondary, stdout=secondary, stderr=secondary, env=env, cwd=root)
+    process = subprocess.Popen(
+        flask + ["create-user", "tty@example.org", "--role", "editor"],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        cwd=root,
+    )
     os.close(secondary)
     output = b""
 
@@ -475,18 +603,24 @@ def test_create_user_on_a_terminal_asks_twice(tmp_path, postgres_url):
     os.close(main)
     assert b"Created editor tty@example.org." in output
     assert b"a terminal password" not in output  # never echoed
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["NGO_DATABASE_URL"], "SECRET_KEY": "t"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": env["NGO_DATABASE_URL"], "SECRET_KEY": "t"}
+    )
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "tty@example.org"))
         assert user.check_password("a terminal password")
         db.engine.dispose()
 
 
-def test_public_pages_set_no_login_cookies_and_load_no_user(app, client, make_statement, count_queries):
-    """Flask-Login stays out of the readers' way: no remember-cookie churn, no user query."""
+def test_public_pages_set_no_login_cookies_and_load_no_user(
+    app, client, make_statement, count_queries
+):
+    """Flask-Login keeps out of readers' way: no cookie churn, no user query."""
     slug = make_statement()
     client.get(f"/statements/{slug}")  # the reader now has a session (a CSRF token)
     with count_queries() as queries:
         response = client.get(f"/statements/{slug}")
-    assert not any("remember_token" in c for c in response.headers.getlist("Set-Cookie"))
+    assert not any(
+        "remember_token" in c for c in response.headers.getlist("Set-Cookie")
+    )
     assert not any("user_account" in q for q in queries)

@@ -1,5 +1,5 @@
 """The admin in Debian's Chromium: sign in, write and publish a statement, moderate,
-and axe-core finds nothing on the admin pages at 1280 and 320 px, in toolbar schemes too."""
+and axe-core finds nothing on the admin pages at 1280 and 320 px, in toolbar states."""
 
 import re
 
@@ -43,20 +43,33 @@ def sign_in(page, base, email, password=PASSWORD):
 @pytest.fixture
 def content(app, make_statement):
     """A statement with categories, signatories and comments waiting for moderation."""
-    slug = make_statement(title="Stop the intimidation of defenders", categories=["Activities", "Rights > Right to life"],
-                          signatories=["Article 3 Club", "Peace Dialogue"])
+    slug = make_statement(
+        title="Stop the intimidation of defenders",
+        categories=["Activities", "Rights > Right to life"],
+        signatories=["Article 3 Club", "Peace Dialogue"],
+    )
     make_statement(title="A draft in progress", slug="a-draft", status="draft")
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
-        for number, status in enumerate(["pending", "pending", "approved", "spam", "trash"]):
-            db.session.add(Comment(
-                statement_id=statement.id, author_name=f"Reader {number}", author_email=f"reader{number}@example.org",
-                author_url="https://reader.example/blog" if number == 0 else None,
-                body=f"<p>A comment with a <a href=\"https://example.org/{number}\" rel=\"nofollow ugc noopener\">link</a>"
-                     f" and some <em>emphasis</em>, number {number}.</p>",
-                body_hash=f"b{number}", status=status,
-                moderation_note="links" if number == 1 else "",
-            ))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
+        for number, status in enumerate(
+            ["pending", "pending", "approved", "spam", "trash"]
+        ):
+            db.session.add(
+                Comment(
+                    statement_id=statement.id,
+                    author_name=f"Reader {number}",
+                    author_email=f"reader{number}@example.org",
+                    author_url="https://reader.example/blog" if number == 0 else None,
+                    body=f'<p>A comment with a <a href="https://example.org/{number}" '
+                    f'rel="nofollow ugc noopener">link</a>'
+                    f" and some <em>emphasis</em>, number {number}.</p>",
+                    body_hash=f"b{number}",
+                    status=status,
+                    moderation_note="links" if number == 1 else "",
+                )
+            )
         statement.comment_count = 1
         db.session.commit()
     make_user(app, "admin", "admin@example.org")
@@ -64,7 +77,9 @@ def content(app, make_statement):
     return slug
 
 
-def test_an_editor_writes_publishes_and_reads_back_a_statement(app, live_server, page_factory, content):
+def test_an_editor_writes_publishes_and_reads_back_a_statement(
+    app, live_server, page_factory, content
+):
     page = page_factory()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -76,51 +91,78 @@ def test_an_editor_writes_publishes_and_reads_back_a_statement(app, live_server,
     page.get_by_role("link", name="Write a new statement").click()
     page.get_by_label("Title", exact=True).fill("Free the journalists of Lorvan")
     page.get_by_label("Date", exact=True).fill("2024-03-05")
-    page.get_by_label("Summary", exact=True).fill("Four journalists are held without charge.")
+    page.get_by_label("Summary", exact=True).fill(
+        "Four journalists are held without charge."
+    )
     page.get_by_label("Body", exact=True).fill(HOSTILE)
     categories = page.get_by_role("group", name="Categories")
     categories.get_by_label("Right to life").check()
-    page.get_by_label("Signatories", exact=True).fill("Peace Dialogue\nA New Coalition\narticle 3 club")
+    page.get_by_label("Signatories", exact=True).fill(
+        "Peace Dialogue\nA New Coalition\narticle 3 club"
+    )
     page.get_by_label("Status", exact=True).select_option("published")
     expect(page.get_by_label("Comments open")).to_be_checked()
 
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name=re.compile("^Preview"))
     expect(preview.get_by_role("heading", name="What we ask")).to_be_visible()
-    expect(page.get_by_label("Title", exact=True)).to_have_value("Free the journalists of Lorvan")
-    expect(page.get_by_role("group", name="Categories").get_by_label("Right to life")).to_be_checked()
+    expect(page.get_by_label("Title", exact=True)).to_have_value(
+        "Free the journalists of Lorvan"
+    )
+    expect(
+        page.get_by_role("group", name="Categories").get_by_label("Right to life")
+    ).to_be_checked()
 
     page.get_by_role("button", name="Save").click()
-    expect(page.locator(".flashes")).to_contain_text("Saved “Free the journalists of Lorvan” (published).")
-    expect(page.get_by_label("Slug", exact=True)).to_have_value("free-the-journalists-of-lorvan")
+    expect(page.locator(".flashes")).to_contain_text(
+        "Saved “Free the journalists of Lorvan” (published)."
+    )
+    expect(page.get_by_label("Slug", exact=True)).to_have_value(
+        "free-the-journalists-of-lorvan"
+    )
 
     reader = page_factory()
-    reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    reader.on(
+        "dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss())
+    )
     reader.goto(live_server + "/statements/free-the-journalists-of-lorvan")
-    expect(reader.get_by_role("heading", level=1)).to_have_text("Free the journalists of Lorvan")
+    expect(reader.get_by_role("heading", level=1)).to_have_text(
+        "Free the journalists of Lorvan"
+    )
     expect(reader.locator(".statement__body strong")).to_have_text("detained")
     assert reader.locator(".statement__body script, .statement__body img").count() == 0
     assert reader.locator('.statement__body a[href^="javascript"]').count() == 0
     assert reader.locator(".signatories li").all_inner_texts()[:3] == [
-        "Peace Dialogue", "A New Coalition", "Article 3 Club"]
+        "Peace Dialogue",
+        "A New Coalition",
+        "Article 3 Club",
+    ]
     expect(reader.locator(".trail")).to_contain_text("Rights | Right to life")
     expect(reader.get_by_text("March 5, 2024")).to_be_visible()
     assert dialogs == []
 
 
-def test_a_moderator_approves_a_comment_and_it_is_public(app, live_server, page_factory, content):
+def test_a_moderator_approves_a_comment_and_it_is_public(
+    app, live_server, page_factory, content
+):
     make_user(app, "moderator", "mod@example.org")
     page = page_factory()
     sign_in(page, live_server, "mod@example.org")
-    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Comments").click()
-    expect(page.get_by_role("link", name=re.compile(r"Pending \(2\)"))).to_have_attribute("aria-current", "page")
+    page.get_by_role("navigation", name="Administration").get_by_role(
+        "link", name="Comments"
+    ).click()
+    expect(
+        page.get_by_role("link", name=re.compile(r"Pending \(2\)"))
+    ).to_have_attribute("aria-current", "page")
     expect(page.get_by_text("reader0@example.org")).to_be_visible()
     page.get_by_role("button", name="Approve the comment by Reader 0").click()
     expect(page.locator(".flashes")).to_contain_text("1 comment approved.")
     expect(page.get_by_role("link", name=re.compile(r"Approved \(2\)"))).to_be_visible()
 
     page.get_by_label("Select the comment by Reader 1").check()
-    page.get_by_role("group", name="With the ticked comments").get_by_role("button", name="Spam").click()
+    page.get_by_role("group", name="With the ticked comments").get_by_role(
+        "button", name="Spam"
+    ).click()
     expect(page.locator(".flashes")).to_contain_text("1 comment marked as spam.")
 
     reader = page_factory()
@@ -136,9 +178,16 @@ def test_the_toolbar_works_on_admin_pages(app, live_server, page_factory, conten
     sign_in(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/statements")
     toolbar = page.get_by_role("region", name="Accessibility")
-    if toolbar.get_by_role("button", name="Accessibility").get_attribute("aria-expanded") == "false":
+    if (
+        toolbar.get_by_role("button", name="Accessibility").get_attribute(
+            "aria-expanded"
+        )
+        == "false"
+    ):
         toolbar.get_by_role("button", name="Accessibility").click()
-    page.get_by_role("group", name="Color scheme").get_by_role("button", name="White on black").click()
+    page.get_by_role("group", name="Color scheme").get_by_role(
+        "button", name="White on black"
+    ).click()
     expect(page).to_have_url(re.compile(r"/admin/statements$"))
     expect(page.locator("html")).to_have_class(re.compile("a11y-scheme-wb"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Statements")
@@ -165,7 +214,9 @@ ADMIN_PAGES = [
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_admin_pages_are_axe_clean_and_fit_the_screen(app, live_server, page_factory, content, width):
+def test_admin_pages_are_axe_clean_and_fit_the_screen(
+    app, live_server, page_factory, content, width
+):
     page = page_factory(width=width, height=900 if width > 400 else 640)
     failures = []
 
@@ -203,7 +254,9 @@ def test_admin_pages_are_axe_clean_and_fit_the_screen(app, live_server, page_fac
     check("/admin/statements/new (errors)")
     page.get_by_label("Title", exact=True).fill("A title")
     page.get_by_label("Date", exact=True).fill("2024-01-02")
-    page.get_by_label("Body", exact=True).fill("## Heading\n\nText with a [link](https://example.org).")
+    page.get_by_label("Body", exact=True).fill(
+        "## Heading\n\nText with a [link](https://example.org)."
+    )
     page.get_by_role("button", name="Preview").click()
     check("/admin/statements/new (preview)")
     page.goto(live_server + "/admin/categories/2/edit")
@@ -213,13 +266,24 @@ def test_admin_pages_are_axe_clean_and_fit_the_screen(app, live_server, page_fac
     assert failures == [], "\n".join(failures)
 
 
-@pytest.mark.parametrize("cookie", ["cs:wb", "cs:yb|fs:200", "fs:200|ff:tahoma|fw:bold|ls:3|cs:beige"])
-def test_admin_pages_stay_clean_in_toolbar_states(app, live_server, page_factory, content, cookie):
+@pytest.mark.parametrize(
+    "cookie", ["cs:wb", "cs:yb|fs:200", "fs:200|ff:tahoma|fw:bold|ls:3|cs:beige"]
+)
+def test_admin_pages_stay_clean_in_toolbar_states(
+    app, live_server, page_factory, content, cookie
+):
     page = page_factory(width=320, height=640)
     sign_in(page, live_server, "admin@example.org")
-    page.context.add_cookies([{"name": prefs.COOKIE_NAME, "value": cookie, "url": live_server}])
+    page.context.add_cookies(
+        [{"name": prefs.COOKIE_NAME, "value": cookie, "url": live_server}]
+    )
     failures = []
-    for path in ("/admin/statements", "/admin/statements/1/edit", "/admin/comments", "/admin/categories"):
+    for path in (
+        "/admin/statements",
+        "/admin/statements/1/edit",
+        "/admin/comments",
+        "/admin/categories",
+    ):
         page.goto(live_server + path)
         violations = axe_violations(page)
         if violations:

@@ -34,8 +34,11 @@ def app_config(app_config):
 
 def token_from(response) -> str:
     """The CSRF token of the first form on a page."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
-                      response.get_data(as_text=True))
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"'
+        r'|name="csrf_token" value="([^"]+)"',
+        response.get_data(as_text=True),
+    )
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
 
@@ -43,7 +46,9 @@ def token_from(response) -> str:
 def sign_in_with_token(client, email="admin@example.org"):
     """Sign in as a browser does: read the form's token, post it back."""
     token = token_from(client.get("/admin/login"))
-    return client.post("/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    return client.post(
+        "/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
 
 
 @pytest.fixture
@@ -53,8 +58,16 @@ def admin(app, client, make_statement):
     slug = make_statement(categories=["Rights"], signatories=["Article 3 Club"])
     with app.app_context():
         sid = db.session.scalar(db.select(Statement.id).where(Statement.slug == slug))
-        db.session.add(Comment(statement_id=sid, author_name="A", author_email="a@example.org",
-                               body="<p>x</p>", body_hash="x", status="pending"))
+        db.session.add(
+            Comment(
+                statement_id=sid,
+                author_name="A",
+                author_email="a@example.org",
+                body="<p>x</p>",
+                body_hash="x",
+                status="pending",
+            )
+        )
         db.session.commit()
     assert sign_in_with_token(client).status_code == 303
     return client
@@ -62,9 +75,13 @@ def admin(app, client, make_statement):
 
 def test_sign_in_without_a_token_is_400(app, client):
     make_user(app, "admin", "admin@example.org")
-    response = client.post("/admin/login", data={"email": "admin@example.org", "password": PASSWORD})
+    response = client.post(
+        "/admin/login", data={"email": "admin@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 400
-    assert "The form had expired or was sent from elsewhere." in response.get_data(as_text=True)
+    assert "The form had expired or was sent from elsewhere." in response.get_data(
+        as_text=True
+    )
 
 
 def test_the_token_changes_at_sign_in(app, client):
@@ -89,13 +106,17 @@ def test_every_admin_post_without_a_token_is_400(admin, app, path):
 
 
 def test_a_forged_token_is_400(admin):
-    response = admin.post("/admin/comments", data={"one": "approve:1", "csrf_token": "forged"})
+    response = admin.post(
+        "/admin/comments", data={"one": "approve:1", "csrf_token": "forged"}
+    )
     assert response.status_code == 400
 
 
 def test_with_the_page_token_buttons_work(admin, app):
     token = token_from(admin.get("/admin/comments"))
-    response = admin.post("/admin/comments?status=pending", data={"one": "approve:1", "csrf_token": token})
+    response = admin.post(
+        "/admin/comments?status=pending", data={"one": "approve:1", "csrf_token": token}
+    )
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Comment, 1).status == "approved"

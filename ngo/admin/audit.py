@@ -1,4 +1,4 @@
-"""The audit log: every editing and moderation action, written in the same transaction."""
+"""The audit log: every editing and moderation action, in the same transaction."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ ACTION_LABELS = {
 }
 
 
-def record(action: str, target=None, details: str = "", label: str | None = None) -> AuditLog:
+def record(
+    action: str, target=None, details: str = "", label: str | None = None
+) -> AuditLog:
     """Add an entry for an action of the current user; the caller's commit saves it.
 
     `target` is the model instance acted on; its kind and id are kept, and a

@@ -1,9 +1,8 @@
-"""Signing staff in and out: Flask-Login sessions, the cookie's flags, and the lockout."""
+"""Signing staff in and out: Flask-Login sessions, cookie flags, the lockout."""
 
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -12,20 +11,19 @@ from flask import (
     Flask,
     current_app,
     flash,
-    g,
     has_request_context,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.admin.audit import record
 from ngo.admin.forms import LoginForm, PasswordForm
+from ngo.admin.sessions import end_session, start_session
 from ngo.admin.views import bp, requires, safe_next
 from ngo.extensions import db
 from ngo.models import LoginAttempt, User, utcnow
@@ -53,17 +51,17 @@ DEFAULTS = {
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, marked Secure whenever the request came by HTTPS."""
+    """Flask's signed-cookie session, marked Secure whenever the request is HTTPS."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        """Secure when configured so, or when this request is HTTPS (behind ProxyFix too)."""
+        """Secure when configured so, or when this request is HTTPS (ProxyFix too)."""
         configured = super().get_cookie_secure(app)
         return configured or (has_request_context() and request.is_secure)
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session id "<id>:<password tag>"; None once disabled or re-passworded."""
+    """The user of a session id "<id>:<password tag>"; None if disabled or stale."""
     user_id, _, _tag = session_id.partition(":")
     if not user_id.isdigit():
         return None
@@ -74,7 +72,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login, the session cookie's flags and the admin defaults to the app."""
+    """Bind Flask-Login, the session cookie's flags and the admin defaults."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.session_interface = SessionInterface()
@@ -117,7 +115,10 @@ def _lock_end(condition, since: datetime, exclude_id: int) -> datetime | None:
     one lockout period; it stays locked for a period after the last of them.
     """
     config = current_app.config
-    limit, period = config["LOGIN_MAX_FAILURES"], timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"])
+    limit, period = (
+        config["LOGIN_MAX_FAILURES"],
+        timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"]),
+    )
     times = db.session.scalars(
         db.select(LoginAttempt.created_at)
         .where(
@@ -147,13 +148,15 @@ def locked_until(email: str, client: str, exclude_id: int = 0) -> datetime | Non
                 condition, LoginAttempt.outcome == "succeeded"
             )
         )
-        ends.append(_lock_end(condition, max(horizon, last_success or horizon), exclude_id))
+        ends.append(
+            _lock_end(condition, max(horizon, last_success or horizon), exclude_id)
+        )
     ends = [end for end in ends if end is not None and end > now]
     return max(ends) if ends else None
 
 
 def attempt_sign_in(email: str, password: str) -> SignIn:
-    """Check a password, unless the account or the client is locked out; log the attempt.
+    """Check a password unless the account or the client is locked out; log it.
 
     The attempt is written (and committed) before the password is checked, so
     every worker process sees it at once and concurrent guesses count.
@@ -175,9 +178,7 @@ def attempt_sign_in(email: str, password: str) -> SignIn:
                 result.user = user
             else:
                 result.disabled = True
-    attempt.outcome = (
-        "locked" if until else "succeeded" if result.user else "failed"
-    )
+    attempt.outcome = "locked" if until else "succeeded" if result.user else "failed"
     if result.user:
         result.user.last_sign_in_at = utcnow()
     keep = timedelta(days=current_app.config["LOGIN_ATTEMPTS_KEEP_DAYS"])
@@ -197,37 +198,13 @@ def attempt_sign_in(email: str, password: str) -> SignIn:
     return result
 
 
-def start_session(user: User) -> None:
-    """Sign a user in on a fresh session: nothing of the old one (or its CSRF token) stays."""
-    session.clear()
-    g.pop("csrf_token", None)
-    login_user(user)
-    session["signed_in_at"] = int(time.time())
-
-
-def end_session(message: str | None = None) -> None:
-    """Sign out and forget the whole session."""
-    logout_user()
-    session.clear()
-    g.pop("csrf_token", None)
-    if message:
-        flash(message)
-
-
-def session_expired() -> bool:
-    """Whether this sign-in is older than ADMIN_SESSION_SECONDS."""
-    started = session.get("signed_in_at")
-    if not isinstance(started, int):
-        return True
-    return time.time() - started > current_app.config["ADMIN_SESSION_SECONDS"]
-
-
 def _lockout_message(until: datetime) -> str:
     """The words a locked-out person reads: why, and until when."""
     minutes = max(1, round((until - utcnow()).total_seconds() / 60))
     return (
         "Too many failed sign-in attempts. Signing in is blocked for "
-        f"{minutes} more minute{'s' if minutes != 1 else ''} (until {until:%H:%M} UTC), "
+        f"{minutes} more minute{'s' if minutes != 1 else ''} "
+        f"(until {until:%H:%M} UTC), "
         "whatever password is entered."
     )
 
@@ -251,13 +228,18 @@ def login():
             retry = int((result.locked_until - utcnow()).total_seconds()) + 1
             status, headers = 429, {"Retry-After": str(max(retry, 1))}
         elif result.disabled:
-            problem, status = "This account has been disabled. Ask an administrator.", 403
+            problem, status = (
+                "This account has been disabled. Ask an administrator.",
+                403,
+            )
         else:
             problem, status = "The email or the password is not right.", 422
     elif form.is_submitted():
         status = 422
     form.password.data = ""
-    page = render_template("admin/login.html", form=form, next=next_path, problem=problem)
+    page = render_template(
+        "admin/login.html", form=form, next=next_path, problem=problem
+    )
     return page, status, headers
 
 
@@ -283,7 +265,9 @@ def account():
             record("user.password", user)
             db.session.commit()
             start_session(user)
-            flash("Your password has been changed. Other sessions have been signed out.")
+            flash(
+                "Your password has been changed. Other sessions have been signed out."
+            )
             return redirect(url_for("admin.account"), code=303)
     status = 422 if form.errors else 200
     for field in (form.current_password, form.password, form.confirm):

@@ -14,7 +14,7 @@ from ngo.models import ROLES, User
 
 
 def _read_password() -> str:
-    """The password: asked twice on a terminal, else the first line of standard input."""
+    """The password: asked twice on a terminal, else the first line of stdin."""
     if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
@@ -33,7 +33,9 @@ def _read_password() -> str:
 def create_user(email, role):
     """Create a staff account; the password is asked for twice (or read from stdin)."""
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        email = validate_email(
+            email.strip(), check_deliverability=False
+        ).normalized.lower()
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from None
     if db.session.scalar(db.select(User.id).where(User.email == email)):
@@ -42,7 +44,9 @@ def create_user(email, role):
     password = _read_password()
     minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
     if len(password) < minimum or not password.strip():
-        click.echo(f"error: the password needs at least {minimum} characters.", err=True)
+        click.echo(
+            f"error: the password needs at least {minimum} characters.", err=True
+        )
         sys.exit(1)
     user = User(email=email, role=role, active=True)
     user.set_password(password)

@@ -1,4 +1,4 @@
-"""The admin forms: sign-in, statements, categories, organisations, users, moderation."""
+"""Admin forms: sign-in, statements, categories, organisations, users, moderation."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
     def choice(value, label):
         """One option of a select field, as older WTForms takes it."""
         return (value, label)
+
 
 from ngo.extensions import db
 from ngo.importer import LANGUAGE, SLUG, make_slug
@@ -85,7 +86,8 @@ def http_url(form, field):
     """Only absolute http(s) addresses are accepted as a website."""
     if field.data and safe_web_url(field.data) is None:
         raise ValidationError(
-            "Enter a web address that starts with http:// or https://, or leave it empty."
+            "Enter a web address that starts with http:// or https://, "
+            "or leave it empty."
         )
 
 
@@ -166,7 +168,9 @@ class PasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[EqualTo("password", message="The two new passwords are not the same.")],
+        validators=[
+            EqualTo("password", message="The two new passwords are not the same.")
+        ],
     )
     submit = SubmitField("Change password")
 
@@ -179,7 +183,9 @@ class StatementForm(FlaskForm):
         filters=[one_line],
         validators=[
             DataRequired("Enter a title."),
-            Length(max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."),
+            Length(
+                max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."
+            ),
         ],
     )
     slug = StringField(
@@ -194,7 +200,10 @@ class StatementForm(FlaskForm):
         "Summary",
         filters=[one_line],
         validators=[
-            Length(max=SUMMARY_MAX, message=f"A summary has at most {SUMMARY_MAX} characters.")
+            Length(
+                max=SUMMARY_MAX,
+                message=f"A summary has at most {SUMMARY_MAX} characters.",
+            )
         ],
         description="Shown in lists and to search engines. Leave it empty to use the "
         "start of the body.",
@@ -204,10 +213,13 @@ class StatementForm(FlaskForm):
         filters=[multi_line],
         validators=[
             DataRequired("Write the body of the statement."),
-            Length(max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."),
+            Length(
+                max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."
+            ),
         ],
         description="Markdown: a blank line between paragraphs, ## for a heading, "
-        "* for a list item, [text](https://address) for a link. Use Preview to check it.",
+        "* for a list item, [text](https://address) for a link. "
+        "Use Preview to check it.",
     )
     categories = CheckboxesField("Categories", coerce=int)
     signatories = TextAreaField(
@@ -273,7 +285,8 @@ class StatementForm(FlaskForm):
                 )
             elif name.casefold() in seen:
                 problems.append(
-                    f"“{name}” is listed twice (lines {seen[name.casefold()]} and {number})."
+                    f"“{name}” is listed twice "
+                    f"(lines {seen[name.casefold()]} and {number})."
                 )
             else:
                 seen[name.casefold()] = number
@@ -311,7 +324,8 @@ class CategoryForm(FlaskForm):
             InputRequired("Enter a number (0 comes first)."),
             NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
         ],
-        description="Order among categories with the same parent: smaller numbers come first.",
+        description="Order among categories with the same parent: "
+        "smaller numbers come first.",
     )
     submit = SubmitField("Save")
 
@@ -321,7 +335,7 @@ class CategoryForm(FlaskForm):
         self.tree = tree
 
     def validate_parent(self, field):
-        """A category cannot move under itself or under one of its own sub-categories."""
+        """A category cannot move under itself or one of its own sub-categories."""
         if self.category is None or not field.data:
             return
         if field.data in self.tree.descendant_ids(self.category.id):
@@ -334,12 +348,16 @@ class CategoryForm(FlaskForm):
         parent_id = self.parent.data or None
         query = db.select(Category.id).where(
             db.func.lower(Category.name) == (field.data or "").lower(),
-            Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id,
+            Category.parent_id.is_(None)
+            if parent_id is None
+            else Category.parent_id == parent_id,
         )
         if self.category is not None:
             query = query.where(Category.id != self.category.id)
         if db.session.scalar(query) is not None:
-            raise ValidationError("There is already a category of this name in that place.")
+            raise ValidationError(
+                "There is already a category of this name in that place."
+            )
 
     def validate_slug(self, field):
         """Category slugs are unique."""
@@ -361,7 +379,10 @@ class OrganisationForm(FlaskForm):
         filters=[one_line],
         validators=[
             DataRequired("Enter a name."),
-            Length(max=ORGANISATION_MAX, message=f"A name has at most {ORGANISATION_MAX} characters."),
+            Length(
+                max=ORGANISATION_MAX,
+                message=f"A name has at most {ORGANISATION_MAX} characters.",
+            ),
         ],
     )
     website = StringField(

@@ -1,4 +1,4 @@
-"""The moderation queue: Pending, Approved, Spam and Trash, one comment or many at a time."""
+"""The moderation queue: Pending, Approved, Spam, Trash; one comment or many."""
 
 from __future__ import annotations
 
@@ -106,7 +106,10 @@ def _parents(comments: list[Comment]) -> dict[int, Comment]:
     ids = {c.parent_id for c in comments if c.parent_id}
     if not ids:
         return {}
-    return {c.id: c for c in db.session.scalars(db.select(Comment).where(Comment.id.in_(ids)))}
+    return {
+        c.id: c
+        for c in db.session.scalars(db.select(Comment).where(Comment.id.in_(ids)))
+    }
 
 
 def _back(status: str):
@@ -158,7 +161,12 @@ def _act(form: ModerationForm, status: str):
             continue
         label = f"by {comment.author_name} on “{comment.statement.title}”"
         if set_status(comment, ACTIONS[action][1]):
-            record(f"comment.{action}", comment, label=label, details=f"{status} → {comment.status}")
+            record(
+                f"comment.{action}",
+                comment,
+                label=label,
+                details=f"{status} → {comment.status}",
+            )
             done += 1
         else:
             stale += 1
@@ -185,7 +193,9 @@ def _delete(comment: Comment) -> bool:
     if deleted:
         # Its replies move up a level (parent_id SET NULL): cached pages must follow.
         db.session.execute(
-            db.update(Statement).where(Statement.id == comment.statement_id).values(**bump_revision()),
+            db.update(Statement)
+            .where(Statement.id == comment.statement_id)
+            .values(**bump_revision()),
             execution_options={"synchronize_session": False},
         )
         record("comment.delete", comment, label=label)

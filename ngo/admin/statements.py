@@ -1,4 +1,4 @@
-"""The statement list and editor: Markdown in, sanitised HTML out, old slugs kept as 301s."""
+"""Statement list and editor: Markdown in, clean HTML out, old slugs kept as 301s."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def statements():
     """Every statement, drafts too, newest first, with views and comment counts."""
     status = request.args.get("status", "")
     search = search_text()
-    query = db.select(Statement).order_by(Statement.published_at.desc(), Statement.id.desc())
+    query = db.select(Statement).order_by(
+        Statement.published_at.desc(), Statement.id.desc()
+    )
     if status in ("draft", "published"):
         query = query.where(Statement.status == status)
     else:
@@ -43,13 +45,17 @@ def statements():
         query = query.where(contains(Statement.title, search))
     pagination = paginate(query)
     ids = [s.id for s in pagination.items]
-    pending = dict(
-        db.session.execute(
-            db.select(Comment.statement_id, db.func.count())
-            .where(Comment.statement_id.in_(ids), Comment.status == "pending")
-            .group_by(Comment.statement_id)
-        ).all()
-    ) if ids else {}
+    pending = (
+        dict(
+            db.session.execute(
+                db.select(Comment.statement_id, db.func.count())
+                .where(Comment.statement_id.in_(ids), Comment.status == "pending")
+                .group_by(Comment.statement_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return render_template(
         "admin/statements.html",
         pagination=pagination,
@@ -96,7 +102,9 @@ def _initial(statement: Statement | None) -> dict:
         "date": statement.published_at.date(),
         "summary": statement.summary,
         # Statements stored only as HTML are edited as HTML (Markdown keeps it).
-        "body": statement.body_markdown if statement.body_markdown is not None else statement.body,
+        "body": statement.body_markdown
+        if statement.body_markdown is not None
+        else statement.body,
         "categories": statement.category_ids,
         "signatories": "\n".join(s.organisation.name for s in statement.signatures),
         "language": statement.language,
@@ -109,7 +117,9 @@ def _editor(statement: Statement | None):
     """The editor page for a new or an existing statement: preview, validate, save."""
     tree = category_tree()
     current = _version(statement) if statement is not None else ""
-    form = StatementForm(statement=statement, data=_initial(statement) | {"version": current})
+    form = StatementForm(
+        statement=statement, data=_initial(statement) | {"version": current}
+    )
     form.categories.choices = [choice(c.id, c.name) for c in _tree_order(tree)]
     preview, status = None, 200
     body = _render(form) if form.validate_on_submit() else None
@@ -131,16 +141,22 @@ def _editor(statement: Statement | None):
         if saved is not None:
             state = "published" if saved.is_published else "draft"
             flash(f"Saved “{saved.title}” ({state}).")
-            return redirect(url_for("admin.edit_statement", statement_id=saved.id), code=303)
+            return redirect(
+                url_for("admin.edit_statement", statement_id=saved.id), code=303
+            )
         status = 409
     page = render_template(
-        "admin/statement_form.html", form=form, statement=statement, tree=tree, preview=preview
+        "admin/statement_form.html",
+        form=form,
+        statement=statement,
+        tree=tree,
+        preview=preview,
     )
     return page, status
 
 
 def _render(form: StatementForm) -> Markup | None:
-    """The body as clean HTML, or None with an error on the Body field if it took too long."""
+    """The body as clean HTML; None, with an error on Body, if it took too long."""
     seconds = current_app.config["MARKDOWN_TIMEOUT_SECONDS"]
     try:
         return render_body_within(form.body.data, seconds)
@@ -174,23 +190,29 @@ def _snapshot(statement: Statement) -> dict:
         "title": statement.title,
         "slug": statement.slug,
         "status": statement.status,
-        "date": statement.published_at.date().isoformat() if statement.published_at else None,
+        "date": statement.published_at.date().isoformat()
+        if statement.published_at
+        else None,
         "language": statement.language,
         "comments open": statement.comments_open,
         "summary": statement.summary,
         "body": statement.body,
-        "categories": [tree.by_id[i].name for i in statement.category_ids if i in tree.by_id],
+        "categories": [
+            tree.by_id[i].name for i in statement.category_ids if i in tree.by_id
+        ],
         "signatories": [s.organisation.name for s in statement.signatures],
     }
 
 
 def _version(statement: Statement) -> str:
     """A fingerprint of what editors change (not views or comment counts)."""
-    return hashlib.sha256(repr(sorted(_snapshot(statement).items())).encode()).hexdigest()[:20]
+    return hashlib.sha256(
+        repr(sorted(_snapshot(statement).items())).encode()
+    ).hexdigest()[:20]
 
 
 def unique_statement_slug(wanted: str, statement: Statement | None) -> str:
-    """A slug that no other statement uses now or used before (old slugs still redirect)."""
+    """A slug no other statement uses now or used before (old slugs redirect)."""
     own = statement.id if statement is not None and statement.id else None
     taken = set(
         db.session.scalars(
@@ -224,18 +246,24 @@ def _published_at(statement: Statement | None, day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _save(form: StatementForm, statement: Statement | None, body: Markup) -> Statement | None:
-    """Write the form into the statement and commit; None if a concurrent save collided."""
+def _save(
+    form: StatementForm, statement: Statement | None, body: Markup
+) -> Statement | None:
+    """Write the form into the statement and commit; None if a concurrent save won."""
     creating = statement is None
     before = None if creating else _snapshot(statement)
     old_slug = None if creating else statement.slug
-    slug = form.slug.data or unique_statement_slug(make_slug(form.title.data), statement)
+    slug = form.slug.data or unique_statement_slug(
+        make_slug(form.title.data), statement
+    )
     if creating:
         statement = Statement(views=0)
     statement.title = form.title.data
     statement.slug = slug
     # An empty summary, or one still as made from the old body, follows the body.
-    automatic = not creating and form.summary.data == _shorten(plain_text(statement.body))
+    automatic = not creating and form.summary.data == _shorten(
+        plain_text(statement.body)
+    )
     if not form.summary.data or automatic:
         statement.summary = _shorten(plain_text(body))
     else:
@@ -245,7 +273,9 @@ def _save(form: StatementForm, statement: Statement | None, body: Markup) -> Sta
     statement.language = form.language.data
     statement.status = form.status.data
     statement.comments_open = form.comments_open.data
-    statement.published_at = _published_at(None if creating else statement, form.date.data)
+    statement.published_at = _published_at(
+        None if creating else statement, form.date.data
+    )
     if creating:
         db.session.add(statement)  # only now: the queries below flush it
 

@@ -59,21 +59,33 @@ def new_category():
     """Add a category, at the top level or under another."""
     tree = category_tree()
     parent = request.args.get("parent", "0")
-    initial = {"parent": int(parent) if parent.isascii() and parent.isdigit() and len(parent) < 10 else 0}
+    initial = {
+        "parent": int(parent)
+        if parent.isascii() and parent.isdigit() and len(parent) < 10
+        else 0
+    }
     form = CategoryForm(tree=tree, data=initial)
     form.parent.choices = _parent_choices(tree, None)
     if form.validate_on_submit():
-        parent = db.session.get(Category, form.parent.data) if form.parent.data else None
+        parent = (
+            db.session.get(Category, form.parent.data) if form.parent.data else None
+        )
         category = Category(
             name=form.name.data,
             parent=parent,
             position=form.position.data,
             slug=form.slug.data
-            or _unique_slug(Category, make_slug(form.name.data), parent.slug if parent else None),
+            or _unique_slug(
+                Category, make_slug(form.name.data), parent.slug if parent else None
+            ),
         )
         db.session.add(category)
         db.session.flush()
-        record("category.create", category, details=f"under: {_path(tree, parent) if parent else '(top level)'}")
+        record(
+            "category.create",
+            category,
+            details=f"under: {_path(tree, parent) if parent else '(top level)'}",
+        )
         if _commit(form):
             flash(f"Category “{category.name}” added.")
             return redirect(url_for("admin.categories"), code=303)
@@ -108,7 +120,9 @@ def edit_category(category_id):
             category.slug = form.slug.data or _unique_slug(
                 Category, make_slug(form.name.data), parent.slug if parent else None
             )
-        details = changes(before, _category_fields(CategoryTree.build(tree.by_id.values()), category))
+        details = changes(
+            before, _category_fields(CategoryTree.build(tree.by_id.values()), category)
+        )
         if details:
             record("category.update", category, details=details)
         if _commit(form):
@@ -211,18 +225,24 @@ def _commit(form) -> bool:
 def organisations():
     """Organisations by name, with how many statements each has signed."""
     search = search_text()
-    query = db.select(Organisation).order_by(db.func.lower(Organisation.name), Organisation.id)
+    query = db.select(Organisation).order_by(
+        db.func.lower(Organisation.name), Organisation.id
+    )
     if search:
         query = query.where(contains(Organisation.name, search))
     pagination = paginate(query, per_page=50)
     ids = [o.id for o in pagination.items]
-    signed = dict(
-        db.session.execute(
-            db.select(Signature.organisation_id, db.func.count())
-            .where(Signature.organisation_id.in_(ids))
-            .group_by(Signature.organisation_id)
-        ).all()
-    ) if ids else {}
+    signed = (
+        dict(
+            db.session.execute(
+                db.select(Signature.organisation_id, db.func.count())
+                .where(Signature.organisation_id.in_(ids))
+                .group_by(Signature.organisation_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return render_template(
         "admin/organisations.html", pagination=pagination, signed=signed, search=search
     )
@@ -245,7 +265,8 @@ def new_organisation():
         if _commit(form):
             flash(f"Organisation “{organisation.name}” added.")
             return redirect(
-                url_for("admin.edit_organisation", organisation_id=organisation.id), code=303
+                url_for("admin.edit_organisation", organisation_id=organisation.id),
+                code=303,
             )
     status = 422 if form.errors else 200
     return render_template(
@@ -266,13 +287,16 @@ def edit_organisation(organisation_id):
         before = {"name": organisation.name, "website": organisation.website}
         organisation.name = form.name.data
         organisation.website = form.website.data or None
-        details = changes(before, {"name": organisation.name, "website": organisation.website})
+        details = changes(
+            before, {"name": organisation.name, "website": organisation.website}
+        )
         if details:
             record("organisation.update", organisation, details=details)
         if _commit(form):
             flash(f"Organisation “{organisation.name}” saved.")
             return redirect(
-                url_for("admin.edit_organisation", organisation_id=organisation.id), code=303
+                url_for("admin.edit_organisation", organisation_id=organisation.id),
+                code=303,
             )
     status = 422 if form.errors else 200
     return _organisation_page(form, organisation, status)

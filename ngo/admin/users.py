@@ -1,4 +1,4 @@
-"""Staff accounts, for admins only: list, create, change role, disable, reset password."""
+"""Staff accounts, for admins: list, create, change role, disable, new password."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ngo.admin.audit import changes, record
 from ngo.admin.forms import UserEditForm, UserForm
+from ngo.admin.sessions import start_session
 from ngo.admin.views import bp, paginate, requires
 from ngo.extensions import db
 from ngo.models import User
@@ -56,7 +57,9 @@ def edit_user(user_id):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(data={"role": user.role, "active": user.active})
     if form.validate_on_submit():
-        demoting = user.role == "admin" and (form.role.data != "admin" or not form.active.data)
+        demoting = user.role == "admin" and (
+            form.role.data != "admin" or not form.active.data
+        )
         if demoting and not _other_active_admins(user):
             form.role.errors.append(
                 "This is the only active administrator: make another user an "
@@ -73,8 +76,6 @@ def edit_user(user_id):
                 record("user.update", user, details=details)
             db.session.commit()
             if user.id == current_user.id and form.password.data:
-                from ngo.admin.auth import start_session
-
                 start_session(user)  # keep this session; the old password's end
             flash(f"User {user.email} saved.")
             return redirect(url_for("admin.users"), code=303)

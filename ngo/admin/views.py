@@ -1,15 +1,24 @@
-"""The admin blueprint: its guard, roles, shared helpers, the dashboard and the audit log."""
+"""The admin blueprint: its guard, roles, helpers, the dashboard and the audit log."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from ngo.admin.audit import ACTION_LABELS
+from ngo.admin.sessions import end_session, session_expired
 from ngo.extensions import db
-from ngo.models import AuditLog, LoginAttempt
+from ngo.models import AuditLog, Comment, LoginAttempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,7 +61,7 @@ def in_admin() -> bool:
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
-    """A same-site path to go to next; anything else (other hosts, odd forms) is refused."""
+    """A same-site path to go to next; anything else (other hosts, odd forms) is not."""
     fallback = default or url_for("admin.dashboard")
     if not target or len(target) > 2048 or not target.startswith("/"):
         return fallback
@@ -82,8 +91,6 @@ def guard():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("admin.login", next=here()))
-    from ngo.admin.auth import session_expired, end_session
-
     if session_expired():
         end_session("Your session has ended. Please sign in again.")
         return redirect(url_for("admin.login", next=here()))
@@ -120,7 +127,9 @@ def page_number() -> int:
 
 def paginate(query, per_page: int = PER_PAGE):
     """One page of an admin list; a page past the end is 404 (page 1 may be empty)."""
-    pagination = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        query, page=page_number(), per_page=per_page, error_out=False
+    )
     if pagination.page > 1 and not pagination.items:
         abort(404)
     return pagination
@@ -141,9 +150,12 @@ def search_text() -> str:
 @requires("moderate")
 def dashboard():
     """The start page: what this user can do, and what waits for them."""
-    from ngo.admin.moderation import queue_counts
-
-    return render_template("admin/dashboard.html", counts=queue_counts())
+    pending = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Comment)
+        .where(Comment.status == "pending")
+    )
+    return render_template("admin/dashboard.html", pending=pending)
 
 
 @bp.get("/audit")
