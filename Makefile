@@ -33,10 +33,10 @@ browser:
 test: db browser test-sqlite test-postgres
 
 test-sqlite: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 test-postgres: setup
-	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 # Load from wrk (Debian's package) against gunicorn on a scratch database under
 # bench/results/, never instance/ngo.db. BENCH_ARGS passes options: see

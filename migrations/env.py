@@ -92,6 +92,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # A batch migration rebuilds a table by dropping it; with foreign keys
+            # on, SQLite would cascade that drop into every row that refers to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction; migrations run in their own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -32,13 +32,21 @@ _DROPPED_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
-_statement_cleaner = bleach.Cleaner(
-    tags=STATEMENT_TAGS,
-    attributes=STATEMENT_ATTRIBUTES,
-    protocols=LINK_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+_statement_cleaners = threading.local()
+
+
+def _statement_cleaner() -> bleach.Cleaner:
+    """This thread's statement cleaner (a bleach Cleaner is not thread-safe)."""
+    cleaner = getattr(_statement_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _statement_cleaners.cleaner = bleach.Cleaner(
+            tags=STATEMENT_TAGS,
+            attributes=STATEMENT_ATTRIBUTES,
+            protocols=LINK_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+    return cleaner
 
 
 def _drop_dangerous_blocks(html: str) -> str:
@@ -51,7 +59,7 @@ def _drop_dangerous_blocks(html: str) -> str:
 
 def clean_statement_html(html: str) -> Markup:
     """Reduce a statement body (already rendered from Markdown) to our allow-list."""
-    cleaned = _statement_cleaner.clean(_drop_dangerous_blocks(html or ""))
+    cleaned = _statement_cleaner().clean(_drop_dangerous_blocks(html or ""))
     return Markup(cleaned.strip())
 
 
