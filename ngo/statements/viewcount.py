@@ -47,11 +47,25 @@ _LAST_COUNTED = select(StatementView.counted_at).where(
 )
 
 
-def count_view(statement: Statement) -> int:
+# For a query that reads the statement: when this reader last counted (bind `visitor`).
+last_counted_column = (
+    select(StatementView.counted_at)
+    .where(
+        StatementView.statement_id == Statement.id,
+        StatementView.visitor == bindparam("visitor"),
+    )
+    .scalar_subquery()
+    .label("last_counted")
+)
+_NOT_LOOKED_UP = object()
+
+
+def count_view(statement: Statement, last=_NOT_LOOKED_UP) -> int:
     """Count this request as a view if it is a new reader's; return the views to show.
 
-    A repeat reader costs one indexed read and no write transaction. A new one
-    costs one upsert and one increment, committed at once on the request's own
+    A repeat reader costs one indexed read (none when the caller read `last` along
+    with the statement, see last_counted_column) and no write transaction. A new
+    one costs one upsert and one increment, committed at once on the request's own
     connection (a second connection per request could exhaust the pool).
     """
     if not is_countable_request():
@@ -59,11 +73,12 @@ def count_view(statement: Statement) -> int:
     visitor = visitor_key()
     now = utcnow()
     cutoff = now - timedelta(seconds=current_app.config["VIEW_WINDOW_SECONDS"])
-    last = (
-        db.session.connection()
-        .execute(_LAST_COUNTED, {"statement_id": statement.id, "visitor": visitor})
-        .scalar()
-    )
+    if last is _NOT_LOOKED_UP:
+        last = (
+            db.session.connection()
+            .execute(_LAST_COUNTED, {"statement_id": statement.id, "visitor": visitor})
+            .scalar()
+        )
     if last is not None and last > cutoff:
         return statement.views
 

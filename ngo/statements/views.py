@@ -15,7 +15,7 @@ from ngo.pagecache import Page, shared_request, slot, statement_pages
 from ngo.security import csp_nonce
 from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import category_tree
-from ngo.statements.viewcount import count_view
+from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
 
 bp = Blueprint("statements", __name__)
 # Cookies that put a reader's own data on a statement page (never shared).
@@ -76,16 +76,21 @@ _HEAD = select(
     Statement.views,
     Statement.comments_open,
     Statement.published_at,
+    last_counted_column,
 ).where(Statement.slug == bindparam("slug"))
 
 
 @bp.get("/statements/<slug>")
 def detail(slug):
     """One statement with its trail, signatories, views counter and comments."""
-    head = db.session.connection().execute(_HEAD, {"slug": slug}).first()
+    head = (
+        db.session.connection()
+        .execute(_HEAD, {"slug": slug, "visitor": visitor_key()})
+        .first()
+    )
     if head is not None and head.status == "published" and shared_request(PERSONAL_COOKIES):
         return shared_statement_page(head)
-    return statement_page(slug)
+    return statement_page(slug, head)
 
 
 def load_statement(slug: str) -> Statement | None:
@@ -100,23 +105,28 @@ def load_statement(slug: str) -> Statement | None:
     )
 
 
-def statement_page(slug: str):
+def statement_page(slug: str, head=None):
     """The page rendered for this request alone: a reader's own data, or a draft."""
     statement = load_statement(slug)
     # Drafts are for editors only; an old slug answers 301 (ngo.admin.public).
     if statement is None or not may_read(statement):
         return moved_statement(slug) or abort(404)
-    views = count_view(statement) if statement.is_published else statement.views
+    if not statement.is_published:
+        views = statement.views
+    elif head is not None:
+        views = count_view(statement, head.last_counted)
+    else:
+        views = count_view(statement)
     return render_statement_page(statement, views, comment_section(statement))
 
 
 def shared_statement_page(head):
     """The page every reader with these preferences gets, from the worker's cache.
 
-    A repeat reader costs two queries (the head row, the view check); the page is
+    A repeat reader costs one query (the head row, with the view check); the page is
     rendered once per revision and preference set, then only its slots are filled.
     """
-    views = count_view(head)
+    views = count_view(head, head.last_counted)
     cache = statement_pages()
     key = (head.id, head.revision, request.path, current_preferences().encode(),
            comments_closed(head))
