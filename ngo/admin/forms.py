@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -40,9 +38,10 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
 
 
 from ngo.extensions import db
+from ngo.form_filters import http_url as http_url_validator
+from ngo.form_filters import multi_line, one_line, web_address
 from ngo.importer import LANGUAGE, SLUG, make_slug
 from ngo.models import ROLES, STATUSES, Category, Organisation, Statement, User
-from ngo.sanitize import safe_web_url, strip_control_characters
 
 TITLE_MAX = 500
 SUMMARY_MAX = 2000
@@ -50,45 +49,15 @@ BODY_MAX = 200_000
 ORGANISATION_MAX = 300
 SIGNATORIES_MAX = 500
 PASSWORD_MAX = 1024
-_BARE_DOMAIN = re.compile(
-    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?:[/?#]\S*)?$", re.IGNORECASE
-)
-
-
-def one_line(value):
-    """A single-line field as typed, without control characters or stray spaces."""
-    if value is None:
-        return None
-    return " ".join(strip_control_characters(value).split())
-
-
-def multi_line(value):
-    """A multi-line field as typed, with Unix newlines and no control characters."""
-    if value is None:
-        return None
-    return strip_control_characters(value.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def lower(value):
     """A value trimmed and lower-cased (emails, slugs)."""
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def web_address(value):
-    """A website as typed, with https:// put in front of a bare domain."""
-    value = one_line(value)
-    if value and _BARE_DOMAIN.match(value):
-        return "https://" + value
-    return value
-
-
-def http_url(form, field):
-    """Only absolute http(s) addresses are accepted as a website."""
-    if field.data and safe_web_url(field.data) is None:
-        raise ValidationError(
-            "Enter a web address that starts with http:// or https://, "
-            "or leave it empty."
-        )
+# The message admin forms give for a website that is not http(s).
+http_url = http_url_validator(
+    "Enter a web address that starts with http:// or https://, or leave it empty."
+)
 
 
 def slug_format(form, field):

@@ -1,6 +1,5 @@
 """The reply form: the fields, limits and messages of WordPress's comment form."""
 
-import re
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -9,30 +8,19 @@ from wtforms.fields import EmailField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ngo.extensions import db
+from ngo.form_filters import http_url, one_line, web_address
 from ngo.models import Comment
-from ngo.sanitize import (
-    clean_comment_html,
-    plain_text,
-    safe_web_url,
-    strip_control_characters,
-)
+from ngo.sanitize import clean_comment_html, plain_text, strip_control_characters
 
 # WordPress's limits (wp_get_comment_fields_max_lengths).
 COMMENT_MAX = 65_525
 NAME_MAX = 245
 EMAIL_MAX = 100
 URL_MAX = 200
-# A web address typed without its scheme ("example.org/page"): https:// is added.
-_BARE_DOMAIN = re.compile(
-    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?:[/?#]\S*)?$", re.IGNORECASE
+_http_url = http_url(
+    "Enter a web address that starts with http:// or https://, or leave "
+    "Website empty."
 )
-
-
-def _text(value):
-    """A single-line text field as typed, without control characters or stray spaces."""
-    if value is None:
-        return None
-    return " ".join(strip_control_characters(value).split())
 
 
 def _multiline(value):
@@ -40,23 +28,6 @@ def _multiline(value):
     if value is None:
         return None
     return strip_control_characters(value)
-
-
-def _web_address(value):
-    """The website as typed, with https:// put in front of a bare domain."""
-    value = _text(value)
-    if value and _BARE_DOMAIN.match(value):
-        return "https://" + value
-    return value
-
-
-def _http_url(form, field):
-    """Only absolute http(s) addresses are accepted as a website."""
-    if field.data and safe_web_url(field.data) is None:
-        raise ValidationError(
-            "Enter a web address that starts with http:// or https://, or leave "
-            "Website empty."
-        )
 
 
 class CommentForm(FlaskForm):
@@ -80,7 +51,7 @@ class CommentForm(FlaskForm):
     )
     author = StringField(
         "Name",
-        filters=[_text],
+        filters=[one_line],
         validators=[
             DataRequired("Enter your name."),
             Length(
@@ -91,7 +62,7 @@ class CommentForm(FlaskForm):
     )
     email = EmailField(
         "Email",
-        filters=[_text],
+        filters=[one_line],
         validators=[
             DataRequired("Enter your email address."),
             Length(
@@ -105,7 +76,7 @@ class CommentForm(FlaskForm):
     )
     url = URLField(
         "Website",
-        filters=[_web_address],
+        filters=[web_address],
         validators=[
             Optional(),
             Length(
@@ -118,9 +89,9 @@ class CommentForm(FlaskForm):
     remember = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."
     )
-    comment_parent = HiddenField(filters=[_text])
+    comment_parent = HiddenField(filters=[one_line])
     stamp = HiddenField()
-    subject = StringField(filters=[_text])
+    subject = StringField(filters=[one_line])
 
     def __init__(self, *args, statement=None, **kwargs):
         super().__init__(*args, **kwargs)
