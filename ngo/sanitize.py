@@ -32,21 +32,30 @@ _DROPPED_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
-_statement_cleaners = threading.local()
+_cleaners = threading.local()
+
+
+def _thread_cleaner(name: str, make) -> bleach.Cleaner:
+    """This thread's cleaner of that name, made once (a bleach Cleaner is not thread-safe)."""
+    cleaner = getattr(_cleaners, name, None)
+    if cleaner is None:
+        cleaner = make()
+        setattr(_cleaners, name, cleaner)
+    return cleaner
 
 
 def _statement_cleaner() -> bleach.Cleaner:
-    """This thread's statement cleaner (a bleach Cleaner is not thread-safe)."""
-    cleaner = getattr(_statement_cleaners, "cleaner", None)
-    if cleaner is None:
-        cleaner = _statement_cleaners.cleaner = bleach.Cleaner(
+    """This thread's statement cleaner."""
+    return _thread_cleaner(
+        "statement",
+        lambda: bleach.Cleaner(
             tags=STATEMENT_TAGS,
             attributes=STATEMENT_ATTRIBUTES,
             protocols=LINK_PROTOCOLS,
             strip=True,
             strip_comments=True,
-        )
-    return cleaner
+        ),
+    )
 
 
 def _drop_dangerous_blocks(html: str) -> str:
@@ -225,14 +234,11 @@ def _copy(token: dict) -> dict:
     return {**token, "data": dict(token.get("data") or {})}
 
 
-_comment_cleaners = threading.local()
-
-
 def _comment_cleaner() -> bleach.Cleaner:
-    """This thread's comment cleaner (a bleach Cleaner is not thread-safe)."""
-    cleaner = getattr(_comment_cleaners, "cleaner", None)
-    if cleaner is None:
-        cleaner = _comment_cleaners.cleaner = bleach.Cleaner(
+    """This thread's comment cleaner: allow-list, paragraphs, linked URLs."""
+    return _thread_cleaner(
+        "comment",
+        lambda: bleach.Cleaner(
             tags=_COMMENT_INPUT_TAGS,
             attributes=COMMENT_ATTRIBUTES,
             protocols=LINK_PROTOCOLS,
@@ -248,8 +254,8 @@ def _comment_cleaner() -> bleach.Cleaner:
                     url_re=_COMMENT_URL_RE,
                 ),
             ],
-        )
-    return cleaner
+        ),
+    )
 
 
 def strip_control_characters(text: str) -> str:
