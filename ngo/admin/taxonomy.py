@@ -93,12 +93,8 @@ def new_category():
     return render_template("admin/category_form.html", form=form, category=None), status
 
 
-@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
-@requires("edit")
-def edit_category(category_id):
-    """Rename a category, change its slug, or move it elsewhere in the tree."""
-    tree = category_tree()
-    category = tree.by_id.get(category_id) or abort(404)
+def _edit_category_form(category: Category, tree, **options) -> CategoryForm:
+    """The edit form of a category, filled with what it is now."""
     form = CategoryForm(
         category=category,
         tree=tree,
@@ -108,8 +104,19 @@ def edit_category(category_id):
             "parent": category.parent_id or 0,
             "position": category.position,
         },
+        **options,
     )
     form.parent.choices = _parent_choices(tree, category)
+    return form
+
+
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit_category(category_id):
+    """Rename a category, change its slug, or move it elsewhere in the tree."""
+    tree = category_tree()
+    category = tree.by_id.get(category_id) or abort(404)
+    form = _edit_category_form(category, tree)
     if form.validate_on_submit():
         before = _category_fields(tree, category)
         category.name = form.name.data
@@ -192,18 +199,7 @@ def delete_category(category_id):
         else:
             flash(f"Category “{name}” deleted.")
             return redirect(url_for("admin.categories"), code=303)
-    form = CategoryForm(
-        category=category,
-        tree=tree,
-        formdata=None,
-        data={
-            "name": category.name,
-            "slug": category.slug,
-            "parent": category.parent_id or 0,
-            "position": category.position,
-        },
-    )
-    form.parent.choices = _parent_choices(tree, category)
+    form = _edit_category_form(category, tree, formdata=None)
     return _category_page(form, category, tree, status=409, problem=problem)
 
 
