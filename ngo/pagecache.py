@@ -33,13 +33,14 @@ def slot(name: str) -> Markup:
 class Page:
     """A rendered page split into literal text and named slots."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "slots")
 
     def __init__(self, html: str, live: dict[str, str]):
         for name, value in live.items():
             if value:
                 html = html.replace(value, f"{_MARK}{name}{_MARK}")
         self.parts = _SLOT.split(html)  # text, name, text, name, ..., text
+        self.slots = frozenset(self.parts[1::2])
 
     def fill(self, values: dict[str, str]) -> str:
         """The page with each slot replaced by its escaped value."""
@@ -47,11 +48,6 @@ class Page:
         for index in range(1, len(parts), 2):
             parts[index] = str(escape(values[parts[index]]))
         return "".join(parts)
-
-    @property
-    def slots(self) -> set[str]:
-        """The names of the slots this page has."""
-        return set(self.parts[1::2])
 
 
 class PageCache:

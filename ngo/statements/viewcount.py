@@ -40,13 +40,6 @@ def visitor_key() -> str:
     return keyed_hash(request.remote_addr or "", request.headers.get("User-Agent", ""))
 
 
-# Built once: on a repeat view this lookup is the counter's whole cost.
-_LAST_COUNTED = select(StatementView.counted_at).where(
-    StatementView.statement_id == bindparam("statement_id"),
-    StatementView.visitor == bindparam("visitor"),
-)
-
-
 # For a query that reads the statement: when this reader last counted (bind `visitor`).
 last_counted_column = (
     select(StatementView.counted_at)
@@ -57,28 +50,22 @@ last_counted_column = (
     .scalar_subquery()
     .label("last_counted")
 )
-_NOT_LOOKED_UP = object()
 
 
-def count_view(statement: Statement, last=_NOT_LOOKED_UP) -> int:
+def count_view(statement, last) -> int:
     """Count this request as a view if it is a new reader's; return the views to show.
 
-    A repeat reader costs one indexed read (none when the caller read `last` along
-    with the statement, see last_counted_column) and no write transaction. A new
-    one costs one upsert and one increment, committed at once on the request's own
-    connection (a second connection per request could exhaust the pool).
+    `last` is when this reader last counted, read with the statement through
+    last_counted_column, so a repeat reader costs no query and no write
+    transaction. A new one costs one upsert and one increment, committed at once
+    on the request's own connection (a second connection could exhaust the pool);
+    the upsert alone decides, so a stale `last` never counts a reader twice.
     """
     if not is_countable_request():
         return statement.views
     visitor = visitor_key()
     now = utcnow()
     cutoff = now - timedelta(seconds=current_app.config["VIEW_WINDOW_SECONDS"])
-    if last is _NOT_LOOKED_UP:
-        last = (
-            db.session.connection()
-            .execute(_LAST_COUNTED, {"statement_id": statement.id, "visitor": visitor})
-            .scalar()
-        )
     if last is not None and last > cutoff:
         return statement.views
 

@@ -5,15 +5,15 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ngo.admin.public import may_read, moved_statement
 from ngo.accessibility.views import current_preferences
+from ngo.admin.public import may_read, moved_statement
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import AUTHOR_COOKIE, PENDING_COOKIE, make_stamp
 from ngo.extensions import db
+from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.pagecache import Page, shared_request, slot, statement_pages
 from ngo.security import csp_nonce
-from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import category_tree
 from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
 
@@ -113,10 +113,8 @@ def statement_page(slug: str, head=None):
         return moved_statement(slug) or abort(404)
     if not statement.is_published:
         views = statement.views
-    elif head is not None:
-        views = count_view(statement, head.last_counted)
-    else:
-        views = count_view(statement)
+    else:  # no head: the statement appeared since it was read; the upsert decides
+        views = count_view(statement, head.last_counted if head is not None else None)
     return render_statement_page(statement, views, comment_section(statement))
 
 
