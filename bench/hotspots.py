@@ -25,8 +25,9 @@ def main() -> None:
     parser.add_argument("page", nargs="?", default="statement")
     parser.add_argument("-n", "--requests", type=int, default=3000)
     parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--new-view", action="store_true",
-                        help="a new reader (User-Agent) per request")
+    parser.add_argument(
+        "--new-view", action="store_true", help="a new reader (User-Agent) per request"
+    )
     args = parser.parse_args()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -54,8 +55,10 @@ def main() -> None:
     for _ in range(args.requests):
         get()
     per_request = (time.perf_counter() - started) / args.requests * 1000
-    print(f"{args.page} {path}: {per_request:.2f} ms per request through the test client "
-          f"(no profiler, {args.requests} requests)\n")
+    print(
+        f"{args.page} {path}: {per_request:.2f} ms per request through the test client "
+        f"(no profiler, {args.requests} requests)\n"
+    )
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -62,18 +62,36 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
     add("--duration", type=int, default=10, help="seconds measured per page and server")
-    add("--warmup", type=int, default=2, help="seconds of warm-up before each measurement")
-    add("--new-view-duration", type=int, default=5, help="seconds of the new-reader run")
+    add(
+        "--warmup",
+        type=int,
+        default=2,
+        help="seconds of warm-up before each measurement",
+    )
+    add(
+        "--new-view-duration", type=int, default=5, help="seconds of the new-reader run"
+    )
     add("--connections", type=int, default=16, help="wrk connections (-c)")
     add("--wrk-threads", type=int, default=2, help="wrk threads (-t)")
-    add("--workers", type=int, default=os.cpu_count() or 2,
-        help="gunicorn workers (default: one per CPU)")
+    add(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="gunicorn workers (default: one per CPU)",
+    )
     add("--worker-class", default="sync", help="gunicorn worker class")
     add("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
-    add("--soak-limit", type=int, default=100,
-        help="at most this many seconds spent reaching 10,000 requests per worker")
-    add("--check", action="store_true",
-        help="exit 1 when a target (ratio, memory, no writes) is missed")
+    add(
+        "--soak-limit",
+        type=int,
+        default=100,
+        help="at most this many seconds spent reaching 10,000 requests per worker",
+    )
+    add(
+        "--check",
+        action="store_true",
+        help="exit 1 when a target (ratio, memory, no writes) is missed",
+    )
     return parser.parse_args()
 
 
@@ -95,7 +113,9 @@ def flask_cli(*args: str) -> None:
     """Run `flask --app ngo ARGS` on the bench database; show its output on failure."""
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "ngo", *args],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
@@ -173,9 +193,22 @@ class Server:
             "NGO_BENCH_COUNTS_DIR": str(self.counts),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(BENCH / "gunicorn_conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir), app_spec],
-            cwd=chdir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(BENCH / "gunicorn_conf.py"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(chdir),
+                app_spec,
+            ],
+            cwd=chdir,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.workers = args.workers
 
@@ -186,7 +219,9 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"bench: {self.name} server exited; see {self.log.name}")
+                raise SystemExit(
+                    f"bench: {self.name} server exited; see {self.log.name}"
+                )
             if len(self.worker_pids()) == self.workers:
                 try:
                     fetch(self.url(path), agent="ngo-bench readiness probe")
@@ -194,7 +229,9 @@ class Server:
                 except OSError:
                     pass
             time.sleep(0.2)
-        raise SystemExit(f"bench: {self.name} server did not answer; see {self.log.name}")
+        raise SystemExit(
+            f"bench: {self.name} server did not answer; see {self.log.name}"
+        )
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
@@ -262,12 +299,22 @@ def wrk(url: str, seconds: int, args, mode: str = "fixed", paths=()) -> dict:
         "NGO_BENCH_WRK_AGENT": AGENT,
         "NGO_BENCH_WRK_PATHS": " ".join(paths),
     }
-    cmd = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s",
-           "--timeout", "10s", "-s", str(BENCH / "wrk.lua")]
+    cmd = [
+        "wrk",
+        f"-t{args.wrk_threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "wrk.lua"),
+    ]
     if mode == "fixed":
         cmd += ["-H", f"User-Agent: {AGENT}"]
     done = subprocess.run([*cmd, url], capture_output=True, text=True, env=env)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    line = next(
+        (x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None
+    )
     if done.returncode or line is None:
         raise SystemExit(f"bench: wrk failed:\n{done.stdout}{done.stderr}")
     result = json.loads(line.removeprefix("BENCH_JSON "))
@@ -312,45 +359,67 @@ def ms(us: float) -> str:
 def print_report(report: dict) -> None:
     settings = report["settings"]
     print()
-    print(f"ngo bench at {report['commit']}: {report['machine']['cpus']} CPUs, gunicorn {settings['worker_class']} "
-          f"x{settings['workers']} workers"
-          + (f" x{settings['threads']} threads" if settings["threads"] > 1 else "")
-          + f", wrk -t{settings['wrk_threads']} -c{settings['connections']} "
-          f"-d{settings['duration']}s on the same machine, database {report['database']}")
-    header = (f"{'page':<24} {'server':<6} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} "
-              f"{'p99 ms':>7} {'B/resp':>7} {'errors':>6} {'of floor':>8}")
+    print(
+        f"ngo bench at {report['commit']}: {report['machine']['cpus']} CPUs, gunicorn {settings['worker_class']} "
+        f"x{settings['workers']} workers"
+        + (f" x{settings['threads']} threads" if settings["threads"] > 1 else "")
+        + f", wrk -t{settings['wrk_threads']} -c{settings['connections']} "
+        f"-d{settings['duration']}s on the same machine, database {report['database']}"
+    )
+    header = (
+        f"{'page':<24} {'server':<6} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} "
+        f"{'p99 ms':>7} {'B/resp':>7} {'errors':>6} {'of floor':>8}"
+    )
     print(header)
     print("-" * len(header))
     for row in report["rows"]:
         lat = row["latency_us"]
         ratio = f"{row['ratio']:.3f}" if row.get("ratio") is not None else ""
-        print(f"{row['page']:<24} {row['server']:<6} {row['rps']:>8.0f} {ms(lat['p50']):>7} "
-              f"{ms(lat['p90']):>7} {ms(lat['p99']):>7} {row['bytes_per_response']:>7} "
-              f"{row['failed']:>6} {ratio:>8}")
+        print(
+            f"{row['page']:<24} {row['server']:<6} {row['rps']:>8.0f} {ms(lat['p50']):>7} "
+            f"{ms(lat['p90']):>7} {ms(lat['p99']):>7} {row['bytes_per_response']:>7} "
+            f"{row['failed']:>6} {ratio:>8}"
+        )
     print()
-    print(f"{'site worker':<12} {'requests':>9} {'VmRSS at start':>15} {'VmRSS':>7} "
-          f"{'VmHWM':>7} {'Pss':>7}   (MB)")
+    print(
+        f"{'site worker':<12} {'requests':>9} {'VmRSS at start':>15} {'VmRSS':>7} "
+        f"{'VmHWM':>7} {'Pss':>7}   (MB)"
+    )
     for w in report["workers"]:
         start = (w.get("at_start") or {}).get("VmRSS", float("nan"))
-        print(f"{w['pid']:<12} {w['requests']:>9,} {start:>15.1f} {w['VmRSS']:>7.1f} "
-              f"{w['VmHWM']:>7.1f} {w.get('Pss', float('nan')):>7.1f}")
+        print(
+            f"{w['pid']:<12} {w['requests']:>9,} {start:>15.1f} {w['VmRSS']:>7.1f} "
+            f"{w['VmHWM']:>7.1f} {w.get('Pss', float('nan')):>7.1f}"
+        )
     print()
     load = report["machine"]["load_average_before"][0]
     if load > BUSY_LOAD:
-        print(f"note: the machine was busy before the run (1-minute load average {load}); "
-              "other processes share the CPUs, so absolute numbers are low and noisy, "
-              "the ratios less so (site and floor alternate)\n")
+        print(
+            f"note: the machine was busy before the run (1-minute load average {load}); "
+            "other processes share the CPUs, so absolute numbers are low and noisy, "
+            "the ratios less so (site and floor alternate)\n"
+        )
     for check in report["checks"]:
-        print(f"[{'ok' if check['ok'] else 'MISSED'}] {check['what']}: {check['detail']}")
+        print(
+            f"[{'ok' if check['ok'] else 'MISSED'}] {check['what']}: {check['detail']}"
+        )
     print(f"\nwritten to {RESULTS / 'latest.json'}")
 
 
 def git_commit() -> str:
     """The commit measured, with "+uncommitted" when the app's files differ from it."""
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                          capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "ngo", "migrations",
-                            "wsgi.py"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "ngo", "migrations", "wsgi.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return (done.stdout.strip() or "unknown") + ("+uncommitted" if dirty.stdout else "")
 
 
@@ -361,17 +430,24 @@ def main() -> int:
     args = parse_args()
     load_before = os.getloadavg()  # before this run adds its own load
     if shutil.which("wrk") is None:
-        raise SystemExit("bench: wrk is missing (apt-get install wrk); `make bench` installs it")
+        raise SystemExit(
+            "bench: wrk is missing (apt-get install wrk); `make bench` installs it"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     names = [page.name for page in PAGES]
     if TARGET_PAGE not in names or len(set(names)) != len(names):
-        raise SystemExit(f"bench: page names must be unique and include {TARGET_PAGE!r}")
+        raise SystemExit(
+            f"bench: page names must be unique and include {TARGET_PAGE!r}"
+        )
 
     url, sqlite_path = scratch_database()
     os.environ["NGO_DATABASE_URL"] = url
     os.environ["NGO_SECRET_KEY"] = secrets.token_hex(32)
     env = dict(os.environ)
-    print(f"bench: preparing {'bench/results/bench.db' if sqlite_path else url}", flush=True)
+    print(
+        f"bench: preparing {'bench/results/bench.db' if sqlite_path else url}",
+        flush=True,
+    )
     flask_cli("db", "upgrade")
     flask_cli("seed-demo")
     paths, uri = prepare_pages()
@@ -396,12 +472,19 @@ def main() -> int:
             }
         floor_pages = RESULTS / "floor-pages.json"
         floor_pages.write_text(json.dumps(captured), encoding="utf-8")
-        floor = Server("floor", "floor:app", BENCH,
-                       env | {"NGO_BENCH_FLOOR_PAGES": str(floor_pages)}, args)
+        floor = Server(
+            "floor",
+            "floor:app",
+            BENCH,
+            env | {"NGO_BENCH_FLOOR_PAGES": str(floor_pages)},
+            args,
+        )
         floor.wait_ready(target_path)
         for path, page in captured.items():
             if fetch(floor.url(path))[2] != page["body"].encode("utf-8"):
-                raise SystemExit(f"bench: the floor does not return the bytes of {path}")
+                raise SystemExit(
+                    f"bench: the floor does not return the bytes of {path}"
+                )
 
         rss_start = {pid: memory(pid) for pid in site.worker_pids()}
         version_before = database.data_version()
@@ -412,29 +495,52 @@ def main() -> int:
             mine = measure(site, path, args)
             base = measure(floor, path, args)
             mine["ratio"] = round(mine["rps"] / base["rps"], 3)
-            rows += [{"page": name, "path": path, "server": "ngo", **mine},
-                     {"page": name, "path": path, "server": "floor", **base}]
+            rows += [
+                {"page": name, "path": path, "server": "ngo", **mine},
+                {"page": name, "path": path, "server": "floor", **base},
+            ]
         version_after = database.data_version()
         repeat_views_delta = database.views(target_path) - views_before
         repeat_requests = sum(r["requests"] for r in rows if r["server"] == "ngo")
 
         print(f"bench: {TARGET_PAGE}, a new reader per request", flush=True)
         before = database.views(target_path)
-        fresh = wrk(site.url(target_path), args.new_view_duration, args, mode="new-view")
+        fresh = wrk(
+            site.url(target_path), args.new_view_duration, args, mode="new-view"
+        )
         new_views = database.views(target_path) - before
-        base_rps = next(r["rps"] for r in rows
-                        if r["page"] == TARGET_PAGE and r["server"] == "floor")
+        base_rps = next(
+            r["rps"]
+            for r in rows
+            if r["page"] == TARGET_PAGE and r["server"] == "floor"
+        )
         fresh["ratio"] = round(fresh["rps"] / base_rps, 3)
-        rows.append({"page": f"{TARGET_PAGE} (new view)", "path": target_path,
-                     "server": "ngo", **fresh})
+        rows.append(
+            {
+                "page": f"{TARGET_PAGE} (new view)",
+                "path": target_path,
+                "server": "ngo",
+                **fresh,
+            }
+        )
 
-        print(f"bench: loading every worker to {RSS_AFTER_REQUESTS:,} requests", flush=True)
+        print(
+            f"bench: loading every worker to {RSS_AFTER_REQUESTS:,} requests",
+            flush=True,
+        )
         repeat = [r["rps"] for r in rows if r["server"] == "ngo" and r is not rows[-1]]
         last_rps = sum(repeat) / len(repeat)
         soaked = soak(site, list(paths.values()), args, last_rps)
         served = site.served()
-        workers = [{"pid": pid, "requests": served[pid],
-                    "at_start": rss_start.get(pid), **memory(pid)} for pid in served]
+        workers = [
+            {
+                "pid": pid,
+                "requests": served[pid],
+                "at_start": rss_start.get(pid),
+                **memory(pid),
+            }
+            for pid in served
+        ]
         load_after = os.getloadavg()
     finally:
         site.stop()
@@ -447,37 +553,69 @@ def main() -> int:
     min_served = min(w["requests"] for w in workers)
     failed = sum(r["failed"] for r in rows)
     checks = [
-        {"what": f"{TARGET_PAGE} page vs floor", "ok": target["ratio"] >= TARGET_RATIO,
-         "detail": f"{target['ratio']:.3f} (target >= {TARGET_RATIO})"},
-        {"what": "repeat views write nothing",
-         "ok": repeat_views_delta == 0 and version_before == version_after,
-         "detail": f"{repeat_requests:,} site requests, views +{repeat_views_delta}, "
-                   + ("database commits: " + ("none" if version_before == version_after
-                                             else "SOME") if sqlite_path else
-                      "commit check only on SQLite")},
-        {"what": "new views all counted",
-         "ok": new_views >= fresh["requests"] and fresh["failed"] == 0,
-         "detail": f"{fresh['requests']:,} completed requests, views +{new_views:,} "
-                   f"(requests still in flight when wrk stopped count too), "
-                   f"{fresh['rps'] / target['rps']:.2f}x the repeat-view rate"},
-        {"what": f"worker memory after {RSS_AFTER_REQUESTS:,} requests each",
-         "ok": max_rss < RSS_LIMIT_MB and min_served >= RSS_AFTER_REQUESTS,
-         "detail": ", ".join(f"{w['VmRSS']:.1f} MB after {w['requests']:,}" for w in workers)
-                   + f" (limit {RSS_LIMIT_MB} MB, VmRSS)"},
-        {"what": "no failed requests", "ok": failed == 0,
-         "detail": f"{failed} errors or non-2xx/3xx answers"},
+        {
+            "what": f"{TARGET_PAGE} page vs floor",
+            "ok": target["ratio"] >= TARGET_RATIO,
+            "detail": f"{target['ratio']:.3f} (target >= {TARGET_RATIO})",
+        },
+        {
+            "what": "repeat views write nothing",
+            "ok": repeat_views_delta == 0 and version_before == version_after,
+            "detail": f"{repeat_requests:,} site requests, views +{repeat_views_delta}, "
+            + (
+                "database commits: "
+                + ("none" if version_before == version_after else "SOME")
+                if sqlite_path
+                else "commit check only on SQLite"
+            ),
+        },
+        {
+            "what": "new views all counted",
+            "ok": new_views >= fresh["requests"] and fresh["failed"] == 0,
+            "detail": f"{fresh['requests']:,} completed requests, views +{new_views:,} "
+            f"(requests still in flight when wrk stopped count too), "
+            f"{fresh['rps'] / target['rps']:.2f}x the repeat-view rate",
+        },
+        {
+            "what": f"worker memory after {RSS_AFTER_REQUESTS:,} requests each",
+            "ok": max_rss < RSS_LIMIT_MB and min_served >= RSS_AFTER_REQUESTS,
+            "detail": ", ".join(
+                f"{w['VmRSS']:.1f} MB after {w['requests']:,}" for w in workers
+            )
+            + f" (limit {RSS_LIMIT_MB} MB, VmRSS)",
+        },
+        {
+            "what": "no failed requests",
+            "ok": failed == 0,
+            "detail": f"{failed} errors or non-2xx/3xx answers",
+        },
     ]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "kernel": platform.release(),
-                    "load_average_before": [round(x, 2) for x in load_before],
-                    "load_average_after": [round(x, 2) for x in load_after]},
-        "database": "PostgreSQL" if not sqlite_path else "SQLite (bench/results/bench.db)",
-        "settings": {k: getattr(args, k) for k in
-                     ("workers", "worker_class", "threads", "connections", "wrk_threads",
-                      "duration", "warmup", "new_view_duration")},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "kernel": platform.release(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+        },
+        "database": "PostgreSQL"
+        if not sqlite_path
+        else "SQLite (bench/results/bench.db)",
+        "settings": {
+            k: getattr(args, k)
+            for k in (
+                "workers",
+                "worker_class",
+                "threads",
+                "connections",
+                "wrk_threads",
+                "duration",
+                "warmup",
+                "new_view_duration",
+            )
+        },
         "pages": paths,
         "rows": rows,
         "workers": workers,

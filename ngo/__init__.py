@@ -78,7 +78,7 @@ def _instance_secret(instance: Path) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
         return key
-    
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):

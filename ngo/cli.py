@@ -28,7 +28,9 @@ def seed_demo():
     db.session.flush()
     comments = seed_demo_comments()
     db.session.commit()
-    click.echo(f"Demo content: {len(added)} statements added, {len(parsed) - len(added)} already there.")
+    click.echo(
+        f"Demo content: {len(added)} statements added, {len(parsed) - len(added)} already there."
+    )
     click.echo(f"Demo comments: {comments} added.")
 
 

@@ -6,16 +6,28 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ngo.extensions import db
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Please check the address or the form and try again."),
+    400: (
+        "Bad request",
+        "The request could not be understood. Please check the address or the form and try again.",
+    ),
     403: ("Forbidden", "You are not allowed to do that here."),
-    404: ("Page not found", "There is no page at this address. It may have moved, or the address may be mistyped."),
+    404: (
+        "Page not found",
+        "There is no page at this address. It may have moved, or the address may be mistyped.",
+    ),
     405: ("Method not allowed", "This page cannot be used that way."),
     409: ("Conflict", "That conflicts with something already here."),
     413: ("Too large", "What you sent is too large."),
     414: ("Address too long", "The address of this page is too long."),
     429: ("Too many requests", "Please wait a moment before trying again."),
-    500: ("Something went wrong", "An error on our side stopped this page. It has been logged; please try again shortly."),
-    503: ("Service unavailable", "The site is briefly unavailable. Please try again shortly."),
+    500: (
+        "Something went wrong",
+        "An error on our side stopped this page. It has been logged; please try again shortly.",
+    ),
+    503: (
+        "Service unavailable",
+        "The site is briefly unavailable. Please try again shortly.",
+    ),
 }
 
 

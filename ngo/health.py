@@ -16,5 +16,9 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return {"status": "unavailable", "database": "down"}, 503, {"Cache-Control": "no-store"}
+        return (
+            {"status": "unavailable", "database": "down"},
+            503,
+            {"Cache-Control": "no-store"},
+        )
     return {"status": "ok", "database": "up"}, 200, {"Cache-Control": "no-store"}

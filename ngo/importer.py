@@ -14,8 +14,16 @@ from ngo.sanitize import plain_text, safe_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = {
-    "title", "slug", "date", "language", "categories", "signatories", "views",
-    "status", "summary", "comments_open",
+    "title",
+    "slug",
+    "date",
+    "language",
+    "categories",
+    "signatories",
+    "views",
+    "status",
+    "summary",
+    "comments_open",
 }
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 SUMMARY_LENGTH = 300
@@ -66,12 +74,16 @@ class _FrontMatter:
             self.data = yaml.safe_load(text)
             node = yaml.compose(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            mark = getattr(exc, "problem_mark", None) or getattr(
+                exc, "context_mark", None
+            )
             line = first_line + (mark.line if mark else 0)
             problem = getattr(exc, "problem", None) or str(exc)
             raise ImportFailure(path, line, f"invalid YAML: {problem}") from None
         if not isinstance(self.data, dict) or node is None:
-            raise ImportFailure(path, first_line, "front matter must be a mapping of keys")
+            raise ImportFailure(
+                path, first_line, "front matter must be a mapping of keys"
+            )
         self.lines = {}
         for key_node, value_node in node.value:
             lines = [value_node.start_mark.line]
@@ -82,7 +94,11 @@ class _FrontMatter:
     def fail(self, key: str, message: str, index: int | None = None):
         """Raise an ImportFailure at the line of a key (or one of its list items)."""
         lines = self.lines.get(key, [-1])
-        line = lines[index + 1] if index is not None and index + 1 < len(lines) else lines[0]
+        line = (
+            lines[index + 1]
+            if index is not None and index + 1 < len(lines)
+            else lines[0]
+        )
         raise ImportFailure(self.path, self.offset + max(line, 0), message)
 
 
@@ -90,7 +106,9 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Split a file into its front matter, its body and the body's first line."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ImportFailure(path, 1, "the file must start with a '---' line of front matter")
+        raise ImportFailure(
+            path, 1, "the file must start with a '---' line of front matter"
+        )
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
@@ -192,7 +210,9 @@ def _parse_categories(value, meta: _FrontMatter) -> list[list[str]]:
             meta.fail("categories", "each category must be text", index)
         names = [" ".join(part.split()) for part in item.split(">")]
         if not all(names) or any(len(name) > 200 for name in names):
-            meta.fail("categories", f"category {item!r} has an empty or overlong name", index)
+            meta.fail(
+                "categories", f"category {item!r} has an empty or overlong name", index
+            )
         trails.append(names)
     return trails
 
@@ -207,16 +227,28 @@ def _parse_signatories(value, meta: _FrontMatter) -> list[tuple[str, str | None]
         if isinstance(item, dict):
             unknown = set(item) - {"name", "url"}
             if unknown:
-                meta.fail("signatories", f"unknown signatory key {sorted(unknown)[0]!r}", index)
+                meta.fail(
+                    "signatories",
+                    f"unknown signatory key {sorted(unknown)[0]!r}",
+                    index,
+                )
             name, raw_url = item.get("name"), item.get("url")
             if raw_url is not None:
                 url = safe_web_url(raw_url if isinstance(raw_url, str) else "")
                 if url is None:
-                    meta.fail("signatories", f"signatory url {raw_url!r} is not an http(s) address", index)
+                    meta.fail(
+                        "signatories",
+                        f"signatory url {raw_url!r} is not an http(s) address",
+                        index,
+                    )
         else:
             name = item
         if not isinstance(name, str) or not name.strip() or len(name) > 300:
-            meta.fail("signatories", "each signatory needs a name of up to 300 characters", index)
+            meta.fail(
+                "signatories",
+                "each signatory needs a name of up to 300 characters",
+                index,
+            )
         name = " ".join(name.split())
         if name.casefold() in seen:
             meta.fail("signatories", f"signatory {name!r} is listed twice", index)
@@ -235,7 +267,11 @@ def _shorten(text: str) -> str:
 def _unique_slug(model, wanted: str, prefix: str | None = None) -> str:
     """A slug not yet used by any row of model (pending rows included)."""
     db.session.flush()
-    taken = set(db.session.scalars(db.select(model.slug).where(model.slug.startswith(wanted[:20]))))
+    taken = set(
+        db.session.scalars(
+            db.select(model.slug).where(model.slug.startswith(wanted[:20]))
+        )
+    )
     candidates = [wanted] + ([f"{prefix}-{wanted}"] if prefix else [])
     for candidate in candidates:
         if candidate not in taken:
@@ -253,14 +289,18 @@ def category_for_trail(names: list[str]) -> Category:
         found = db.session.scalar(
             db.select(Category).where(
                 Category.name == name,
-                Category.parent_id.is_(None) if parent is None else Category.parent_id == parent.id,
+                Category.parent_id.is_(None)
+                if parent is None
+                else Category.parent_id == parent.id,
             )
         )
         if found is None:
             found = Category(
                 name=name,
                 parent=parent,
-                slug=_unique_slug(Category, make_slug(name), parent.slug if parent else None),
+                slug=_unique_slug(
+                    Category, make_slug(name), parent.slug if parent else None
+                ),
             )
             db.session.add(found)
         parent = found
@@ -273,7 +313,9 @@ def organisation_named(name: str, website: str | None = None) -> Organisation:
         db.select(Organisation).where(db.func.lower(Organisation.name) == name.lower())
     )
     if found is None:
-        found = Organisation(name=name, slug=_unique_slug(Organisation, make_slug(name)))
+        found = Organisation(
+            name=name, slug=_unique_slug(Organisation, make_slug(name))
+        )
         db.session.add(found)
     if website:
         found.website = website
@@ -282,7 +324,9 @@ def organisation_named(name: str, website: str | None = None) -> Organisation:
 
 def save(parsed: ParsedStatement) -> Statement:
     """Create or update the statement of that slug; the caller commits."""
-    statement = db.session.scalar(db.select(Statement).where(Statement.slug == parsed.slug))
+    statement = db.session.scalar(
+        db.select(Statement).where(Statement.slug == parsed.slug)
+    )
     if statement is None:
         statement = Statement(slug=parsed.slug, views=0)
         db.session.add(statement)
@@ -313,7 +357,9 @@ def read_files(paths: list[str], default_language: str = "en") -> list[ParsedSta
             raise ImportFailure(path, 1, f"cannot read the file: {exc}") from None
         item = parse_text(text, path, default_language)
         if item.slug in slugs:
-            raise ImportFailure(path, 1, f"slug {item.slug!r} is also used by {slugs[item.slug]}")
+            raise ImportFailure(
+                path, 1, f"slug {item.slug!r} is also used by {slugs[item.slug]}"
+            )
         slugs[item.slug] = path
         parsed.append(item)
     return parsed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -14,7 +15,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,6 +52,7 @@ class UTCDateTime(TypeDecorator):
 
 
 STATUSES = ("draft", "published")
+
 
 class Category(db.Model):
     """A node of the category tree ("Rights" > "Right to life")."""
@@ -169,7 +170,9 @@ class Statement(db.Model):
 
     def set_categories(self, categories: list[Category]) -> None:
         """Put the statement in these categories, in this order."""
-        existing = {link.category_id: link for link in self.category_links if link.category_id}
+        existing = {
+            link.category_id: link for link in self.category_links if link.category_id
+        }
         links = []
         for position, category in enumerate(dict.fromkeys(categories)):
             link = existing.get(category.id) if category.id else None
@@ -226,7 +229,10 @@ class Comment(db.Model):
         # The statement page: approved comments of one statement, oldest first.
         Index(
             "ix_comment_statement_id_status_created_at",
-            "statement_id", "status", "created_at", "id",
+            "statement_id",
+            "status",
+            "created_at",
+            "id",
         ),
         # "Has this email had a comment approved?" (WordPress's trusted commenter).
         Index("ix_comment_author_email_status", "author_email", "status"),
@@ -325,7 +331,9 @@ class AuditLog(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True
+    )
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

@@ -11,7 +11,14 @@ the cached page (ngo.pagecache).
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
-from ngo.models import Category, Organisation, Signature, Statement, StatementCategory, utcnow
+from ngo.models import (
+    Category,
+    Organisation,
+    Signature,
+    Statement,
+    StatementCategory,
+    utcnow,
+)
 
 _SITE_WIDE = (Category, Organisation)
 _PART_OF_STATEMENT = (Signature, StatementCategory)
@@ -28,7 +35,11 @@ def _stamp_changed_statements(session, flush_context, instances):
     now = utcnow()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Statement):
-            if obj not in session.new and obj not in session.deleted and session.is_modified(obj):
+            if (
+                obj not in session.new
+                and obj not in session.deleted
+                and session.is_modified(obj)
+            ):
                 obj.revision = (obj.revision or 0) + 1
                 obj.updated_at = now
         elif isinstance(obj, _PART_OF_STATEMENT) and obj.statement_id is not None:
@@ -46,4 +57,6 @@ def _move_statements_on(session, flush_context):
     if session.info.pop("site_changed", False):
         session.connection().execute(update(table).values(moved_on))
     elif ids:
-        session.connection().execute(update(table).where(table.c.id.in_(ids)).values(moved_on))
+        session.connection().execute(
+            update(table).where(table.c.id.in_(ids)).values(moved_on)
+        )

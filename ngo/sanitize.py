@@ -11,12 +11,48 @@ import bleach.html5lib_shim
 import bleach.linkifier
 from markupsafe import Markup
 
-STATEMENT_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
-    "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p",
-    "pre", "q", "s", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul",
-})
+STATEMENT_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "dl",
+        "dt",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 STATEMENT_ATTRIBUTES = {
     "a": ["href", "title", "hreflang"],
     "abbr": ["title"],
@@ -92,10 +128,23 @@ def plain_text(markup: str) -> str:
 
 # Comments: the tags WordPress lets commenters use; paragraphs and line breaks
 # come from the text's own blank lines and newlines (as wpautop does).
-COMMENT_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s",
-    "strike", "strong",
-})
+COMMENT_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "i",
+        "q",
+        "s",
+        "strike",
+        "strong",
+    }
+)
 COMMENT_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],

@@ -47,7 +47,9 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}
+    )
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -121,11 +123,17 @@ def make_statement(app):
                 slug=fields.pop("slug", f"statement-{number}"),
                 summary=fields.pop("summary", f"Summary of statement {number}."),
                 body=fields.pop("body", f"<p>Body of statement {number}.</p>"),
-                published_at=fields.pop("published_at", datetime(2023, 9, number % 28 + 1, tzinfo=UTC)),
+                published_at=fields.pop(
+                    "published_at", datetime(2023, 9, number % 28 + 1, tzinfo=UTC)
+                ),
                 **fields,
             )
-            statement.set_categories([category_for_trail(t.split(" > ")) for t in categories])
-            statement.set_signatories([organisation_named(name) for name in signatories])
+            statement.set_categories(
+                [category_for_trail(t.split(" > ")) for t in categories]
+            )
+            statement.set_signatories(
+                [organisation_named(name) for name in signatories]
+            )
             db.session.add(statement)
             db.session.commit()
             return statement.slug
@@ -171,9 +179,13 @@ def browser():
     """Debian's Chromium driven by Playwright, shared by the session's browser tests."""
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), "browser tests need Debian's chromium (apt-get install chromium)"
+    assert os.path.exists(CHROMIUM), (
+        "browser tests need Debian's chromium (apt-get install chromium)"
+    )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

@@ -23,39 +23,62 @@ def count(app, model) -> int:
 def test_seed_demo_is_idempotent_and_rich_enough(runner, app, client):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    statements, categories, organisations = (count(app, m) for m in (Statement, Category, Organisation))
+    statements, categories, organisations = (
+        count(app, m) for m in (Statement, Category, Organisation)
+    )
     assert statements >= 8 and categories >= 8 and organisations >= 12
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).where(Category.parent_id.is_not(None))) >= 4
+        assert (
+            db.session.scalar(
+                db.select(db.func.count()).where(Category.parent_id.is_not(None))
+            )
+            >= 4
+        )
         longest = max(len(b) for b in db.session.scalars(db.select(Statement.body)))
     assert longest > 10_000  # one statement long enough to need scrolling
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "0 statements added" in second.output
     assert (count(app, Statement), count(app, Category), count(app, Organisation)) == (
-        statements, categories, organisations)
+        statements,
+        categories,
+        organisations,
+    )
     assert client.get("/").status_code == 200
 
 
 def test_import_a_real_statement_and_read_it_back(runner, app, client):
     result = runner.invoke(args=["import-statements", str(REAL)])
     assert result.exit_code == 0, result.output
-    page = client.get("/statements/joint-statement-september-offensive", headers=BROWSER)
+    page = client.get(
+        "/statements/joint-statement-september-offensive", headers=BROWSER
+    )
     html = page.get_data(as_text=True)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'")
-    assert "Joint statement on the killing of civilians during the September offensive" in text
+    assert (
+        "Joint statement on the killing of civilians during the September offensive"
+        in text
+    )
     assert "September 19, 2023" in text
-    assert "Activities | Rights | Right to life | Freedom from torture | Announcements" in text
+    assert (
+        "Activities | Rights | Right to life | Freedom from torture | Announcements"
+        in text
+    )
     names = re.findall(r'<li><a href="/organisations/[^"]+">([^<]+)</a>', html)
     assert len(names) == 12
-    assert names[0] == "Helsinki Citizens&#39; Assembly-Vanadzor" and names[-1] == "Democracy Development Foundation"
+    assert (
+        names[0] == "Helsinki Citizens&#39; Assembly-Vanadzor"
+        and names[-1] == "Democracy Development Foundation"
+    )
     assert 'href="https://example.org/article3"' in html
     assert "views: 505" in text  # 504 carried over, plus this reader
     # Hostile HTML in the file is gone; its harmless text stays.
     assert "<script" not in html.split("</header>", 1)[1].split("<footer")[0]
     assert "onerror" not in html and "onclick" not in html and "javascript:" not in html
     assert "condemn" in text
-    crawler = client.get("/statements/joint-statement-september-offensive",
-                         headers={"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"})
+    crawler = client.get(
+        "/statements/joint-statement-september-offensive",
+        headers={"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"},
+    )
     assert "views: 505" in crawler.get_data(as_text=True)
 
 
@@ -72,19 +95,41 @@ def test_reimport_updates_the_same_statement(runner, app, tmp_path):
 
 BROKEN = {
     "no front matter": ("Just text\n", 1, "must start with"),
-    "bad yaml": ('---\ntitle: "ok"\ndate: 2023-01-01\ncategories: [unclosed\n---\nBody\n', 5, "invalid YAML"),
+    "bad yaml": (
+        '---\ntitle: "ok"\ndate: 2023-01-01\ncategories: [unclosed\n---\nBody\n',
+        5,
+        "invalid YAML",
+    ),
     "bad date": ('---\ntitle: "ok"\ndate: 19/09/2023\n---\nBody\n', 3, "date"),
     "missing title": ("---\ndate: 2023-01-01\n---\nBody\n", 1, "title"),
-    "javascript url": ('---\ntitle: "ok"\ndate: 2023-01-01\nsignatories:\n  - "A"\n  - name: "B"\n    url: "javascript:alert(1)"\n---\nBody\n', 6, "http(s)"),
-    "unknown key": ('---\ntitle: "ok"\ndate: 2023-01-01\nauthor: me\n---\nBody\n', 4, "unknown key"),
-    "bad slug": ('---\ntitle: "ok"\nslug: "../etc/passwd"\ndate: 2023-01-01\n---\nBody\n', 3, "slug"),
-    "negative views": ('---\ntitle: "ok"\ndate: 2023-01-01\nviews: -4\n---\nBody\n', 4, "views"),
+    "javascript url": (
+        '---\ntitle: "ok"\ndate: 2023-01-01\nsignatories:\n  - "A"\n  - name: "B"\n    url: "javascript:alert(1)"\n---\nBody\n',
+        6,
+        "http(s)",
+    ),
+    "unknown key": (
+        '---\ntitle: "ok"\ndate: 2023-01-01\nauthor: me\n---\nBody\n',
+        4,
+        "unknown key",
+    ),
+    "bad slug": (
+        '---\ntitle: "ok"\nslug: "../etc/passwd"\ndate: 2023-01-01\n---\nBody\n',
+        3,
+        "slug",
+    ),
+    "negative views": (
+        '---\ntitle: "ok"\ndate: 2023-01-01\nviews: -4\n---\nBody\n',
+        4,
+        "views",
+    ),
     "unclosed": ('---\ntitle: "ok"\ndate: 2023-01-01\n', 3, "closing"),
 }
 
 
 @pytest.mark.parametrize("name", BROKEN)
-def test_broken_file_names_file_and_line_and_imports_nothing(runner, app, tmp_path, name):
+def test_broken_file_names_file_and_line_and_imports_nothing(
+    runner, app, tmp_path, name
+):
     text, line, reason = BROKEN[name]
     good = tmp_path / "a-good.md"
     shutil.copy(REAL, good)
@@ -98,9 +143,15 @@ def test_broken_file_names_file_and_line_and_imports_nothing(runner, app, tmp_pa
 
 
 def test_slug_from_an_armenian_or_cyrillic_title(runner, app, tmp_path):
-    (tmp_path / "hy.md").write_text('---\ntitle: "Հայտարարություն մարդու իրավունքների մասին"\ndate: 2024-01-01\nlanguage: hy\n---\nՏեքստ\n')
-    (tmp_path / "ru.md").write_text('---\ntitle: "Заявление о свободе собраний"\ndate: 2024-01-02\nlanguage: ru\n---\nТекст\n')
-    result = runner.invoke(args=["import-statements", str(tmp_path / "hy.md"), str(tmp_path / "ru.md")])
+    (tmp_path / "hy.md").write_text(
+        '---\ntitle: "Հայտարարություն մարդու իրավունքների մասին"\ndate: 2024-01-01\nlanguage: hy\n---\nՏեքստ\n'
+    )
+    (tmp_path / "ru.md").write_text(
+        '---\ntitle: "Заявление о свободе собраний"\ndate: 2024-01-02\nlanguage: ru\n---\nТекст\n'
+    )
+    result = runner.invoke(
+        args=["import-statements", str(tmp_path / "hy.md"), str(tmp_path / "ru.md")]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         slugs = set(db.session.scalars(db.select(Statement.slug)))

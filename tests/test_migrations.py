@@ -23,14 +23,22 @@ def test_upgrade_builds_a_fresh_database_and_check_finds_nothing_pending(
                 conn, opts={"compare_type": True, "render_as_batch": True}
             )
             differences = compare_metadata(context, db.metadata)
-    assert {"statement", "category", "organisation", "signature", "statement_view"} <= tables
+    assert {
+        "statement",
+        "category",
+        "organisation",
+        "signature",
+        "statement_view",
+    } <= tables
     assert differences == []
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
 
 
 def test_every_revision_downgrades_cleanly(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}", "SECRET_KEY": "x"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}", "SECRET_KEY": "x"}
+    )
     with app.app_context():
         upgrade()
         downgrade(revision="base")

@@ -59,7 +59,9 @@ def test_editing_a_statement_shows_at_once(app, client, make_statement):
     slug = make_statement(title="Old title", signatories=["First Org", "Second Org"])
     assert "Old title" in page(client, slug).get_data(as_text=True)
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
         statement.title = "New title"
         db.session.commit()
     html = page(client, slug).get_data(as_text=True)
@@ -71,17 +73,24 @@ def test_reordering_signatories_shows_at_once(app, client, make_statement):
     html = page(client, slug).get_data(as_text=True)
     assert html.index("First Org") < html.index("Second Org")
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
-        statement.set_signatories([s.organisation for s in reversed(statement.signatures)])
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
+        statement.set_signatories(
+            [s.organisation for s in reversed(statement.signatures)]
+        )
         db.session.commit()
     html = page(client, slug).get_data(as_text=True)
     assert html.index("Second Org") < html.index("First Org")
 
 
-@pytest.mark.parametrize("model, old, new", [
-    (Organisation, "Peace Dialogue", "Peace Dialogue Network"),
-    (Category, "Rights", "Human Rights"),
-])
+@pytest.mark.parametrize(
+    "model, old, new",
+    [
+        (Organisation, "Peace Dialogue", "Peace Dialogue Network"),
+        (Category, "Rights", "Human Rights"),
+    ],
+)
 def test_renaming_an_organisation_or_category_shows_on_every_page(
     app, client, make_statement, model, old, new
 ):
@@ -113,7 +122,9 @@ def test_a_change_made_by_another_worker_is_seen(app, app_config, make_statement
     assert "Before" in page(app.test_client(), slug).get_data(as_text=True)
     assert "Before" in page(other_worker.test_client(), slug).get_data(as_text=True)
     with other_worker.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
         statement.title = "After"
         db.session.commit()
         db.engine.dispose()
@@ -124,8 +135,9 @@ def test_personal_pages_are_not_shared(app, make_statement):
     slug = make_statement()
     page(app.test_client(), slug)  # the shared page, without anyone's data
     author = app.test_client()
-    post_comment(author, slug, comment="My pending words.", remember="y",
-                 author="Ani Reader")
+    post_comment(
+        author, slug, comment="My pending words.", remember="y", author="Ani Reader"
+    )
     mine = author.get(f"/statements/{slug}", headers=client_headers())
     html = mine.get_data(as_text=True)
     assert "My pending words." in html and 'value="Ani Reader"' in html
@@ -143,7 +155,10 @@ def test_each_preference_set_gets_its_own_page(app, make_statement):
     html_tag = re.compile(r"<html[^>]*>")
     assert "a11y-size-200" in html_tag.search(styled.get_data(as_text=True)).group()
     assert "a11y-size-200" not in html_tag.search(plain.get_data(as_text=True)).group()
-    assert "Cookie" in styled.headers["Vary"] and "private" in styled.headers["Cache-Control"]
+    assert (
+        "Cookie" in styled.headers["Vary"]
+        and "private" in styled.headers["Cache-Control"]
+    )
 
 
 def test_views_count_through_bulk_sql_still_show(app, client, make_statement):

@@ -29,7 +29,13 @@ ODD_PATHS = [
 
 def test_security_headers_on_pages_errors_and_health(client, make_statement):
     slug = make_statement()
-    for path in ("/", f"/statements/{slug}", "/category/missing", "/no-such-page", "/healthz"):
+    for path in (
+        "/",
+        f"/statements/{slug}",
+        "/category/missing",
+        "/no-such-page",
+        "/healthz",
+    ):
         response = client.get(path)
         csp = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -46,13 +52,18 @@ def test_odd_urls_answer_4xx_with_the_site_error_page(client, make_statement, pa
     if response.status_code != 308:
         html = response.get_data(as_text=True)
         assert 'class="site-header"' in html and "<script>alert" not in html
-        assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
+        assert (
+            "Set-Cookie" not in response.headers
+            or "x=1" not in response.headers["Set-Cookie"]
+        )
 
 
 def test_unknown_method_is_405_with_the_site_page(client):
     response = client.delete("/")
     assert response.status_code == 405
-    assert "Allow" in response.headers and 'class="site-header"' in response.get_data(as_text=True)
+    assert "Allow" in response.headers and 'class="site-header"' in response.get_data(
+        as_text=True
+    )
 
 
 def test_health_check_answers_200_when_the_database_does(client):
@@ -61,21 +72,25 @@ def test_health_check_answers_200_when_the_database_does(client):
 
 
 def test_health_check_answers_503_when_the_database_does_not(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["database"] == "down"
 
 
 def test_pages_answer_with_the_site_error_page_when_the_database_is_down(tmp_path):
-    app = create_app({
-        "TESTING": False,
-        "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
-    })
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
+        }
+    )
     response = app.test_client().get("/")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
@@ -84,7 +99,9 @@ def test_pages_answer_with_the_site_error_page_when_the_database_is_down(tmp_pat
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("NGO_SECRET_KEY", raising=False)
     config = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    monkeypatch.setattr("ngo.Flask", functools.partial(Flask, instance_path=str(tmp_path / "instance")))
+    monkeypatch.setattr(
+        "ngo.Flask", functools.partial(Flask, instance_path=str(tmp_path / "instance"))
+    )
     first = create_app(dict(config)).config["SECRET_KEY"]
     second = create_app(dict(config)).config["SECRET_KEY"]
     assert len(first) >= 32 and first == second

@@ -35,8 +35,12 @@ def test_statement_page_shows_everything_a_reader_needs(client, make_statement):
     for slug_ in ("activities", "rights", "right-to-life", "announcements"):
         assert f'href="/category/{slug_}"' in html
     assert "We call for the immediate release." in text
-    signatories = text[text.index("Signatories"):]
-    assert signatories.index("Article 3 Club") < signatories.index("Peace Dialogue") < signatories.index("Media Initiatives Center")
+    signatories = text[text.index("Signatories") :]
+    assert (
+        signatories.index("Article 3 Club")
+        < signatories.index("Peace Dialogue")
+        < signatories.index("Media Initiatives Center")
+    )
     assert 'href="/organisations/article-3-club"' in html
     assert "views: 504" in text
     assert '<html lang="en"' in html
@@ -46,7 +50,9 @@ def test_statement_page_shows_everything_a_reader_needs(client, make_statement):
 def test_signatory_with_website_links_to_it(client, app, make_statement):
     slug = make_statement(signatories=["Article 3 Club"])
     with app.app_context():
-        statement = db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
         statement.signatures[0].organisation.website = "https://example.org/a3"
         db.session.commit()
     html = client.get(f"/statements/{slug}").get_data(as_text=True)
@@ -56,9 +62,17 @@ def test_signatory_with_website_links_to_it(client, app, make_statement):
 def test_home_lists_latest_published_first_and_paginates(client, app, make_statement):
     app.config["STATEMENTS_PER_PAGE"] = 2
     for day in (1, 3, 2):
-        make_statement(title=f"Day {day}", published_at=datetime(2024, 1, day, tzinfo=UTC),
-                       categories=["Rights > Right to life"], summary=f"Summary {day}")
-    make_statement(title="Hidden draft", status="draft", published_at=datetime(2024, 2, 1, tzinfo=UTC))
+        make_statement(
+            title=f"Day {day}",
+            published_at=datetime(2024, 1, day, tzinfo=UTC),
+            categories=["Rights > Right to life"],
+            summary=f"Summary {day}",
+        )
+    make_statement(
+        title="Hidden draft",
+        status="draft",
+        published_at=datetime(2024, 2, 1, tzinfo=UTC),
+    )
     first = text_of(client.get("/"))
     assert first.index("Day 3") < first.index("Day 2")
     assert "Day 1" not in first and "Hidden draft" not in first
@@ -93,14 +107,17 @@ def test_category_archive_includes_subcategories(client, make_statement):
     child = client.get("/category/right-to-life")
     assert child.status_code == 200
     child_text = text_of(child)
-    assert "On the right to life" in child_text and "On rights in general" not in child_text
+    assert (
+        "On the right to life" in child_text
+        and "On rights in general" not in child_text
+    )
     assert client.get("/category/no-such-category").status_code == 404
 
 
 def test_navigation_lists_main_categories(client, make_statement):
     make_statement(categories=["Rights > Right to life", "Activities"])
     html = client.get("/").get_data(as_text=True)
-    nav = html[html.index('aria-label="Main"'):html.index("</nav>")]
+    nav = html[html.index('aria-label="Main"') : html.index("</nav>")]
     assert "Rights" in nav and "Activities" in nav and "Right to life" not in nav
 
 
@@ -119,17 +136,27 @@ def test_organisation_page_lists_signed_statements(client, make_statement):
 def test_statement_page_query_count_is_fixed(client, make_statement, count_queries):
     small = make_statement(categories=["Activities"], signatories=["One"])
     large = make_statement(
-        categories=["Activities", "Rights > Right to life", "Rights > Freedom of expression",
-                    "Announcements > Press releases", "Publications > Reports > Annual"],
+        categories=[
+            "Activities",
+            "Rights > Right to life",
+            "Rights > Freedom of expression",
+            "Announcements > Press releases",
+            "Publications > Reports > Annual",
+        ],
         signatories=[f"Organisation {n}" for n in range(30)],
     )
     counts = {}
     for slug in (small, large):
-        client.get(f"/statements/{slug}")  # the first view writes; measure a repeat view
+        client.get(
+            f"/statements/{slug}"
+        )  # the first view writes; measure a repeat view
         with count_queries() as queries:
             assert client.get(f"/statements/{slug}").status_code == 200
         counts[slug] = len(queries)
-        assert not any(q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in queries)
+        assert not any(
+            q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            for q in queries
+        )
     assert counts[small] == counts[large]
     # Statement, signatories, category tree, view check, and the comments (issue 4).
     assert counts[small] <= 5, counts

@@ -23,7 +23,9 @@ def shown_views(response) -> int:
 def stored_views(app, slug) -> int:
     """The counter as stored in the database."""
     with app.app_context():
-        return db.session.scalar(db.select(Statement.views).where(Statement.slug == slug))
+        return db.session.scalar(
+            db.select(Statement.views).where(Statement.slug == slug)
+        )
 
 
 def test_same_reader_counts_once_within_the_window(client, app, make_statement):
@@ -31,9 +33,14 @@ def test_same_reader_counts_once_within_the_window(client, app, make_statement):
     first = client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER})
     again = client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER})
     assert shown_views(first) == 1 and shown_views(again) == 1
-    other_browser = client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER + " Firefox"})
-    other_address = client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER},
-                               environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    other_browser = client.get(
+        f"/statements/{slug}", headers={"User-Agent": BROWSER + " Firefox"}
+    )
+    other_address = client.get(
+        f"/statements/{slug}",
+        headers={"User-Agent": BROWSER},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
     assert shown_views(other_browser) == 2 and shown_views(other_address) == 3
     assert stored_views(app, slug) == 3
 
@@ -45,26 +52,40 @@ def test_reader_counts_again_after_the_window(client, app, make_statement):
         record = db.session.scalars(db.select(StatementView)).one()
         record.counted_at -= timedelta(seconds=app.config["VIEW_WINDOW_SECONDS"] + 1)
         db.session.commit()
-    assert shown_views(client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER})) == 2
+    assert (
+        shown_views(client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER}))
+        == 2
+    )
 
 
 def test_raw_ip_is_never_stored(client, app, make_statement):
     slug = make_statement()
-    client.get(f"/statements/{slug}", headers={"User-Agent": BROWSER},
-               environ_base={"REMOTE_ADDR": "198.51.100.77"})
+    client.get(
+        f"/statements/{slug}",
+        headers={"User-Agent": BROWSER},
+        environ_base={"REMOTE_ADDR": "198.51.100.77"},
+    )
     with app.app_context():
         record = db.session.scalars(db.select(StatementView)).one()
-    assert "198.51.100.77" not in record.visitor and re.fullmatch(r"[0-9a-f]{32}", record.visitor)
+    assert "198.51.100.77" not in record.visitor and re.fullmatch(
+        r"[0-9a-f]{32}", record.visitor
+    )
 
 
 @pytest.mark.parametrize(
     "headers",
     [
-        {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
-        {"User-Agent": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"},
+        {
+            "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+        },
+        {
+            "User-Agent": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+        },
         {"User-Agent": "Mozilla/5.0 (compatible; YandexBot/3.0)"},
         {"User-Agent": "facebookexternalhit/1.1"},
-        {"User-Agent": "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)"},
+        {
+            "User-Agent": "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)"
+        },
         {"User-Agent": BROWSER, "Sec-Purpose": "prefetch"},
         {"User-Agent": BROWSER, "Purpose": "prefetch"},
         {"User-Agent": BROWSER, "X-Moz": "prefetch"},
@@ -80,7 +101,10 @@ def test_crawlers_and_prefetches_do_not_count(client, app, make_statement, heade
 
 def test_head_does_not_count(client, app, make_statement):
     slug = make_statement()
-    assert client.head(f"/statements/{slug}", headers={"User-Agent": BROWSER}).status_code == 200
+    assert (
+        client.head(f"/statements/{slug}", headers={"User-Agent": BROWSER}).status_code
+        == 200
+    )
     assert stored_views(app, slug) == 0
 
 
@@ -91,7 +115,8 @@ def test_concurrent_readers_lose_no_view(live_server, app, make_statement):
 
     def read(number):
         request = urllib.request.Request(
-            f"{live_server}/statements/{slug}", headers={"User-Agent": f"{BROWSER} reader-{number}"}
+            f"{live_server}/statements/{slug}",
+            headers={"User-Agent": f"{BROWSER} reader-{number}"},
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -110,13 +135,17 @@ def test_concurrent_readers_lose_no_view(live_server, app, make_statement):
 
 def _read_in_process(database_url, slug, first, count, barrier):
     """A separate worker process with its own app and connections."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret-key"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret-key"}
+    )
     client = app.test_client()
     barrier.wait(timeout=60)
     for number in range(first, first + count):
         # The same reader twice: the repeat must not count.
         for _ in range(2):
-            response = client.get(f"/statements/{slug}", headers={"User-Agent": f"reader-{number}"})
+            response = client.get(
+                f"/statements/{slug}", headers={"User-Agent": f"reader-{number}"}
+            )
             assert response.status_code == 200
 
 
@@ -125,7 +154,9 @@ def test_concurrent_worker_processes_lose_no_view(app, database_url, make_statem
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(4)
     workers = [
-        context.Process(target=_read_in_process, args=(database_url, slug, n * 25, 25, barrier))
+        context.Process(
+            target=_read_in_process, args=(database_url, slug, n * 25, 25, barrier)
+        )
         for n in range(4)
     ]
     for worker in workers:
@@ -141,10 +172,15 @@ def test_prune_forgets_only_old_records(runner, client, app, make_statement):
     client.get(f"/statements/{slug}", headers={"User-Agent": "old"})
     client.get(f"/statements/{slug}", headers={"User-Agent": "new"})
     with app.app_context():
-        old = db.session.scalar(db.select(StatementView).order_by(StatementView.counted_at).limit(1))
+        old = db.session.scalar(
+            db.select(StatementView).order_by(StatementView.counted_at).limit(1)
+        )
         old.counted_at -= timedelta(days=2)
         db.session.commit()
     result = runner.invoke(args=["prune-views"])
     assert "1 old view records deleted" in result.output
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(StatementView)) == 1
+        assert (
+            db.session.scalar(db.select(db.func.count()).select_from(StatementView))
+            == 1
+        )

@@ -49,6 +49,8 @@ BODY_MAX = 200_000
 ORGANISATION_MAX = 300
 SIGNATORIES_MAX = 500
 PASSWORD_MAX = 1024
+
+
 def lower(value):
     """A value trimmed and lower-cased (emails, slugs)."""
     return value.strip().lower() if isinstance(value, str) else value

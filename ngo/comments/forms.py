@@ -1,6 +1,5 @@
 """The reply form: the fields, limits and messages of WordPress's comment form."""
 
-
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
@@ -18,8 +17,7 @@ NAME_MAX = 245
 EMAIL_MAX = 100
 URL_MAX = 200
 _http_url = http_url(
-    "Enter a web address that starts with http:// or https://, or leave "
-    "Website empty."
+    "Enter a web address that starts with http:// or https://, or leave Website empty."
 )
 
 

@@ -88,7 +88,11 @@ def detail(slug):
         .execute(_HEAD, {"slug": slug, "visitor": visitor_key()})
         .first()
     )
-    if head is not None and head.status == "published" and shared_request(PERSONAL_COOKIES):
+    if (
+        head is not None
+        and head.status == "published"
+        and shared_request(PERSONAL_COOKIES)
+    ):
         return shared_statement_page(head)
     return statement_page(slug, head)
 
@@ -126,21 +130,31 @@ def shared_statement_page(head):
     """
     views = count_view(head, head.last_counted)
     cache = statement_pages()
-    key = (head.id, head.revision, request.path, current_preferences().encode(),
-           comments_closed(head))
+    key = (
+        head.id,
+        head.revision,
+        request.path,
+        current_preferences().encode(),
+        comments_closed(head),
+    )
     page = cache.get(key)
     if page is None:
         statement = load_statement(request.view_args["slug"])
         section = comment_section(statement)
         html = render_template(
-            "statements/detail.html", statement=statement, views=slot("views"),
+            "statements/detail.html",
+            statement=statement,
+            views=slot("views"),
             comments=section,
         )
-        page = Page(html, {
-            "csrf": generate_csrf(),
-            "stamp": section.form.stamp.data if section.form else "",
-            "nonce": g.get("csp_nonce", ""),
-        })
+        page = Page(
+            html,
+            {
+                "csrf": generate_csrf(),
+                "stamp": section.form.stamp.data if section.form else "",
+                "nonce": g.get("csp_nonce", ""),
+            },
+        )
         cache.put(key, page)
     values = {"views": str(views)}
     if "csrf" in page.slots:
@@ -176,7 +190,9 @@ def category(slug):
 def organisation(slug):
     """An organisation and every published statement it signed."""
     org = db.first_or_404(db.select(Organisation).where(Organisation.slug == slug))
-    signed = db.select(Signature.statement_id).where(Signature.organisation_id == org.id)
+    signed = db.select(Signature.statement_id).where(
+        Signature.organisation_id == org.id
+    )
     pagination = paginate(published().where(Statement.id.in_(signed)))
     return render_template(
         "statements/organisation.html", organisation=org, pagination=pagination
