@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -14,8 +15,10 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.extensions import db
@@ -54,12 +57,32 @@ class UTCDateTime(TypeDecorator):
 STATUSES = ("draft", "published")
 
 
+def name_key(name: str) -> str:
+    """The key names are matched by: NFC, casefolded, one space between words."""
+    folded = unicodedata.normalize("NFC", name or "").casefold()
+    return unicodedata.normalize("NFC", " ".join(folded.split()))
+
+
 class Category(db.Model):
     """A node of the category tree ("Rights" > "Right to life")."""
+
+    # NULLs never collide in a unique constraint: top-level names get their own index.
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name_key"),
+        Index(
+            "uq_category_top_level_name_key",
+            "name_key",
+            unique=True,
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # casefold() can make a name up to three times longer ("ß" -> "ss").
+    name_key: Mapped[str] = mapped_column(String(600))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("category.id", ondelete="RESTRICT"), index=True
     )
@@ -72,6 +95,12 @@ class Category(db.Model):
         back_populates="parent", order_by="(Category.position, Category.name)"
     )
 
+    @validates("name")
+    def _keep_key(self, _field: str, name: str) -> str:
+        """Every new name brings its key along."""
+        self.name_key = name_key(name)
+        return name
+
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
 
@@ -82,9 +111,16 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_key: Mapped[str] = mapped_column(String(900), unique=True)
     website: Mapped[str | None] = mapped_column(String(500))
 
     signatures: Mapped[list[Signature]] = relationship(back_populates="organisation")
+
+    @validates("name")
+    def _keep_key(self, _field: str, name: str) -> str:
+        """Every new name brings its key along."""
+        self.name_key = name_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
