@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `import-statements`, `prune-views`, `create-user`."""
+"""Command-line tasks: seed-demo, import-statements, prune-views, create-user."""
 
 import sys
 from pathlib import Path
@@ -28,9 +28,8 @@ def seed_demo():
     db.session.flush()
     comments = seed_demo_comments()
     db.session.commit()
-    click.echo(
-        f"Demo content: {len(added)} statements added, {len(parsed) - len(added)} already there."
-    )
+    there = len(parsed) - len(added)
+    click.echo(f"Demo content: {len(added)} statements added, {there} already there.")
     click.echo(f"Demo comments: {comments} added.")
 
 
@@ -38,12 +37,26 @@ def seed_demo():
 @with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_statements(files):
-    """Import statements from Markdown files with YAML front matter, all or none."""
+    """Import statements from Markdown files with YAML front matter, all or none.
+
+    Every problem of every file is listed as FILE:LINE: REASON; if there is any,
+    nothing is imported and the exit status is 1.
+    """
     try:
-        statements = import_files(list(files), current_app.config["SITE_LANGUAGE"])
+        statements = import_files(
+            list(files),
+            current_app.config["SITE_LANGUAGE"],
+            seconds=current_app.config.get("MARKDOWN_TIMEOUT_SECONDS", 10),
+        )
     except ImportFailure as failure:
-        click.echo(f"error: {failure}", err=True)
-        click.echo("Nothing was imported.", err=True)
+        for problem in failure.problems:
+            click.echo(str(problem), err=True)
+        broken = len({problem.path for problem in failure.problems})
+        click.echo(
+            f"{len(failure.problems)} problem(s) in {broken} file(s). "
+            "Nothing was imported.",
+            err=True,
+        )
         sys.exit(1)
     for statement in statements:
         click.echo(f"imported {statement.slug}")

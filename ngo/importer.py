@@ -5,11 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
+from ngo.authoring import (
+    category_for_trail,
+    impossible_date,
+    legacy_slug,
+    make_slug,
+    organisation_named,
+    shorten,
+)
 from ngo.extensions import db
-from ngo.markup import render_body
-from ngo.models import Category, Organisation, Statement
+from ngo.markup import RenderError, render_body, render_body_within
+from ngo.models import Statement, name_key
 from ngo.sanitize import plain_text, safe_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,15 +36,31 @@ KNOWN_KEYS = {
     "comments_open",
 }
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-SUMMARY_LENGTH = 300
+BOM = "\ufeff"
+
+
+class Problem(NamedTuple):
+    """One reason a file cannot be imported, and where."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 class ImportFailure(Exception):
-    """A file that cannot be imported, with where and why."""
+    """Files that cannot be imported: every problem found, in file and line order."""
 
-    def __init__(self, path: str, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+    @classmethod
+    def one(cls, path: str, line: int, message: str) -> ImportFailure:
+        """A failure of a single problem."""
+        return cls([Problem(path, line, message)])
 
 
 @dataclass
@@ -50,38 +76,55 @@ class ParsedStatement:
     summary: str
     body: str
     body_markdown: str = ""
+    # The slug the title gave before the transliteration tables (None if the file
+    # names its slug): a statement imported then is found and keeps its address.
+    legacy_slug: str | None = None
     comments_open: bool = True
     views: int | None = None
     categories: list[list[str]] = field(default_factory=list)
     signatories: list[tuple[str, str | None]] = field(default_factory=list)
 
 
-def make_slug(text: str, max_length: int = 120) -> str:
-    """A URL slug, transliterating Armenian, Cyrillic and other scripts to ASCII."""
-    from slugify import slugify  # its transliteration tables weigh ~5 MB per worker
+@cache
+def _loader():
+    """YAML's safe loader, except that a date which is no day of the calendar
+    (2023-02-30) stays the text it was instead of stopping the load."""
+    import yaml  # only the command line imports files
 
-    return slugify(text or "", max_length=max_length, word_boundary=True) or "item"
+    class Loader(yaml.SafeLoader):
+        """The safe loader with forgiving timestamps."""
+
+    def timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return Loader
 
 
 class _FrontMatter:
-    """The parsed front matter with the line of each key and list item."""
+    """The parsed front matter with the line of each key and list item; fail()
+    collects problems, so that one run reports every one of them."""
 
     def __init__(self, text: str, path: str, first_line: int):
-        import yaml  # only the command line imports files
+        import yaml
 
         self.path, self.offset = path, first_line
+        self.problems: list[Problem] = []
         try:
-            self.data = yaml.safe_load(text)
-            node = yaml.compose(text)
+            self.data = yaml.load(text, Loader=_loader())  # a SafeLoader
+            node = yaml.compose(text, Loader=_loader())
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(
                 exc, "context_mark", None
             )
             line = first_line + (mark.line if mark else 0)
             problem = getattr(exc, "problem", None) or str(exc)
-            raise ImportFailure(path, line, f"invalid YAML: {problem}") from None
+            raise ImportFailure.one(path, line, f"invalid YAML: {problem}") from None
         if not isinstance(self.data, dict) or node is None:
-            raise ImportFailure(
+            raise ImportFailure.one(
                 path, first_line, "front matter must be a mapping of keys"
             )
         self.lines = {}
@@ -91,33 +134,46 @@ class _FrontMatter:
                 lines += [item.start_mark.line for item in value_node.value]
             self.lines[key_node.value] = lines
 
-    def fail(self, key: str, message: str, index: int | None = None):
-        """Raise an ImportFailure at the line of a key (or one of its list items)."""
+    def fail(self, key: str, message: str, index: int | None = None) -> None:
+        """Note a problem at the line of a key (or one of its list items)."""
         lines = self.lines.get(key, [-1])
         line = (
             lines[index + 1]
             if index is not None and index + 1 < len(lines)
             else lines[0]
         )
-        raise ImportFailure(self.path, self.offset + max(line, 0), message)
+        self.problems.append(Problem(self.path, self.offset + max(line, 0), message))
+
+    def fail_at(self, line: int, message: str) -> None:
+        """Note a problem at a line of the file."""
+        self.problems.append(Problem(self.path, line, message))
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Split a file into its front matter, its body and the body's first line."""
-    lines = text.splitlines(keepends=True)
+    lines = text.removeprefix(BOM).splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ImportFailure(
+        raise ImportFailure.one(
             path, 1, "the file must start with a '---' line of front matter"
         )
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise ImportFailure(path, len(lines), "the front matter has no closing '---' line")
+    raise ImportFailure.one(
+        path, len(lines), "the front matter has no closing '---' line"
+    )
 
 
-def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStatement:
-    """Read and check one file's text; raise ImportFailure naming file and line."""
-    head, body_md, _ = split_front_matter(text, path)
+def parse_text(
+    text: str,
+    path: str,
+    default_language: str = "en",
+    seconds: float | None = None,
+) -> ParsedStatement:
+    """Read and check one file's text; raise ImportFailure naming every problem by
+    file and line. With `seconds`, the body is rendered in a child process that is
+    stopped after that long (Python-Markdown needs minutes for some inputs)."""
+    head, body_md, body_line = split_front_matter(text, path)
     meta = _FrontMatter(head, path, first_line=2)
     data = meta.data
     for key in data:
@@ -128,14 +184,17 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
     if not isinstance(title, str) or not title.strip():
         if "title" in data:
             meta.fail("title", "title must be non-empty text")
-        raise ImportFailure(path, 1, "the front matter needs a title")
+        else:
+            meta.fail_at(1, "the front matter needs a title")
+        title = ""
     title = " ".join(title.split())
     if len(title) > 500:
         meta.fail("title", "title is longer than 500 characters")
 
-    slug = data.get("slug")
+    slug, old_slug = data.get("slug"), None
     if slug is None:
         slug = make_slug(title)
+        old_slug = legacy_slug(title)
     elif not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 200:
         meta.fail("slug", "slug must be lowercase letters, digits and single hyphens")
 
@@ -156,19 +215,25 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
     if not isinstance(comments_open, bool):
         meta.fail("comments_open", "comments_open must be true or false")
 
-    body = render_body(body_md)
+    categories = _parse_categories(data.get("categories", []), meta)
+    signatories = _parse_signatories(data.get("signatories", []), meta)
+    body = _render(body_md, seconds, meta, body_line)
+
     summary = data.get("summary")
     if summary is None:
-        summary = _shorten(plain_text(body))
+        summary = shorten(plain_text(body))
     elif not isinstance(summary, str):
         meta.fail("summary", "summary must be text")
     else:
         summary = plain_text(summary)
 
+    if meta.problems:
+        raise ImportFailure(sorted(meta.problems, key=lambda p: p.line))
     return ParsedStatement(
         path=path,
         title=title,
         slug=slug,
+        legacy_slug=old_slug if old_slug != slug else None,
         published_at=published_at,
         language=language,
         status=status,
@@ -177,20 +242,40 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
         body_markdown=body_md.strip("\n"),
         comments_open=comments_open,
         views=views,
-        categories=_parse_categories(data.get("categories", []), meta),
-        signatories=_parse_signatories(data.get("signatories", []), meta),
+        categories=categories,
+        signatories=signatories,
     )
 
 
-def _parse_date(value, meta: _FrontMatter) -> datetime:
-    """The publication date as a UTC timestamp."""
+def _render(body_md: str, seconds: float | None, meta: _FrontMatter, line: int) -> str:
+    """The body as clean HTML; "" and a problem if it took longer than `seconds`."""
+    if seconds is None:
+        return render_body(body_md)
+    try:
+        return render_body_within(body_md, seconds)
+    except RenderError:
+        meta.fail_at(
+            line,
+            f"the body could not be turned into a page within {seconds:g} seconds "
+            "(long runs of characters such as [ * or > cause this)",
+        )
+        return ""
+
+
+def _parse_date(value, meta: _FrontMatter) -> datetime | None:
+    """The publication date as a UTC timestamp (None, and a problem, if it is not)."""
     if value is None:
-        raise ImportFailure(meta.path, 1, "the front matter needs a date (YYYY-MM-DD)")
+        meta.fail_at(1, "the front matter needs a date (YYYY-MM-DD)")
+        return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, str):
+        reason = impossible_date(value)
+        if reason:
+            meta.fail("date", reason)
+            return None
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -198,21 +283,25 @@ def _parse_date(value, meta: _FrontMatter) -> datetime:
         else:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     meta.fail("date", f"date {value!r} is not an ISO 8601 date such as 2023-09-19")
+    return None
 
 
 def _parse_categories(value, meta: _FrontMatter) -> list[list[str]]:
     """Category trails such as "Rights > Right to life", as lists of names."""
     if not isinstance(value, list):
         meta.fail("categories", "categories must be a list")
+        return []
     trails = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
             meta.fail("categories", "each category must be text", index)
+            continue
         names = [" ".join(part.split()) for part in item.split(">")]
         if not all(names) or any(len(name) > 200 for name in names):
             meta.fail(
                 "categories", f"category {item!r} has an empty or overlong name", index
             )
+            continue
         trails.append(names)
     return trails
 
@@ -221,6 +310,7 @@ def _parse_signatories(value, meta: _FrontMatter) -> list[tuple[str, str | None]
     """Signatories in order: a name, or a mapping of name and url."""
     if not isinstance(value, list):
         meta.fail("signatories", "signatories must be a list")
+        return []
     result, seen = [], set()
     for index, item in enumerate(value):
         url = None
@@ -249,84 +339,27 @@ def _parse_signatories(value, meta: _FrontMatter) -> list[tuple[str, str | None]
                 "each signatory needs a name of up to 300 characters",
                 index,
             )
+            continue
         name = " ".join(name.split())
-        if name.casefold() in seen:
+        if name_key(name) in seen:
             meta.fail("signatories", f"signatory {name!r} is listed twice", index)
-        seen.add(name.casefold())
+            continue
+        seen.add(name_key(name))
         result.append((name, url))
     return result
 
 
-def _shorten(text: str) -> str:
-    """The start of a text, cut at a word boundary for a summary."""
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
-
-
-def _unique_slug(model, wanted: str, prefix: str | None = None) -> str:
-    """A slug not yet used by any row of model (pending rows included)."""
-    db.session.flush()
-    taken = set(
-        db.session.scalars(
-            db.select(model.slug).where(model.slug.startswith(wanted[:20]))
-        )
-    )
-    candidates = [wanted] + ([f"{prefix}-{wanted}"] if prefix else [])
-    for candidate in candidates:
-        if candidate not in taken:
-            return candidate
-    number = 2
-    while f"{wanted}-{number}" in taken:
-        number += 1
-    return f"{wanted}-{number}"
-
-
-def category_for_trail(names: list[str]) -> Category:
-    """The category at the end of a trail of names, creating missing ones."""
-    parent = None
-    for name in names:
-        found = db.session.scalar(
-            db.select(Category).where(
-                Category.name == name,
-                Category.parent_id.is_(None)
-                if parent is None
-                else Category.parent_id == parent.id,
-            )
-        )
-        if found is None:
-            found = Category(
-                name=name,
-                parent=parent,
-                slug=_unique_slug(
-                    Category, make_slug(name), parent.slug if parent else None
-                ),
-            )
-            db.session.add(found)
-        parent = found
-    return parent
-
-
-def organisation_named(name: str, website: str | None = None) -> Organisation:
-    """The organisation of that name (any case), created if new; a website updates it."""
-    found = db.session.scalar(
-        db.select(Organisation).where(db.func.lower(Organisation.name) == name.lower())
-    )
-    if found is None:
-        found = Organisation(
-            name=name, slug=_unique_slug(Organisation, make_slug(name))
-        )
-        db.session.add(found)
-    if website:
-        found.website = website
-    return found
-
-
 def save(parsed: ParsedStatement) -> Statement:
-    """Create or update the statement of that slug; the caller commits."""
+    """Create or update the statement of that slug; the caller commits. A file
+    without a slug also finds the statement its title gave a slug to before the
+    transliteration tables, which keeps that address."""
     statement = db.session.scalar(
         db.select(Statement).where(Statement.slug == parsed.slug)
     )
+    if statement is None and parsed.legacy_slug:
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == parsed.legacy_slug)
+        )
     if statement is None:
         statement = Statement(slug=parsed.slug, views=0)
         db.session.add(statement)
@@ -347,27 +380,42 @@ def save(parsed: ParsedStatement) -> Statement:
     return statement
 
 
-def read_files(paths: list[str], default_language: str = "en") -> list[ParsedStatement]:
-    """Parse every file first, so that one broken file stops the whole run."""
-    parsed, slugs = [], {}
+def read_files(
+    paths: list[str], default_language: str = "en", seconds: float | None = None
+) -> list[ParsedStatement]:
+    """Parse and check every file; if any is broken, raise ImportFailure with every
+    problem of every file, so that one run shows all there is to mend."""
+    parsed, problems, slugs = [], [], {}
     for path in paths:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ImportFailure(path, 1, f"cannot read the file: {exc}") from None
-        item = parse_text(text, path, default_language)
+            problems.append(Problem(path, 1, f"cannot read the file: {exc}"))
+            continue
+        try:
+            item = parse_text(text, path, default_language, seconds)
+        except ImportFailure as failure:
+            problems += failure.problems
+            continue
         if item.slug in slugs:
-            raise ImportFailure(
-                path, 1, f"slug {item.slug!r} is also used by {slugs[item.slug]}"
+            problems.append(
+                Problem(
+                    path, 1, f"slug {item.slug!r} is also used by {slugs[item.slug]}"
+                )
             )
+            continue
         slugs[item.slug] = path
         parsed.append(item)
+    if problems:
+        raise ImportFailure(problems)
     return parsed
 
 
-def import_files(paths: list[str], default_language: str = "en") -> list[Statement]:
+def import_files(
+    paths: list[str], default_language: str = "en", seconds: float | None = None
+) -> list[Statement]:
     """Import files in one transaction: all of them, or nothing."""
-    parsed = read_files(paths, default_language)
+    parsed = read_files(paths, default_language, seconds)
     try:
         statements = [save(item) for item in parsed]
         db.session.commit()

@@ -169,8 +169,9 @@ def test_known_organisations_are_matched_by_name_and_new_ones_created(
 @pytest.mark.parametrize(
     "title,slug",
     [
-        ("Մարդու իրավունքների պաշտպանություն", "mardow-iravownk-neri-pashtpanowt-yown"),
+        ("Մարդու իրավունքների պաշտպանություն", "mardu-iravunkneri-pashtpanutyun"),
         ("Право на доступ к информации", "pravo-na-dostup-k-informatsii"),
+        ("Объявление о съезде правозащитников", "obyavlenie-o-sezde-pravozashchitnikov"),
         ("  Stop  the  Detention!  ", "stop-the-detention"),
     ],
 )

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from ngo.admin.audit import changes, record
 from ngo.admin.forms import StatementForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
+from ngo.authoring import make_slug, organisation_named, shorten, unique_slug
 from ngo.extensions import db
-from ngo.importer import _shorten, make_slug, organisation_named
 from ngo.markup import RenderError, render_body_within
 from ngo.models import (
     Category,
@@ -211,31 +211,6 @@ def _version(statement: Statement) -> str:
     ).hexdigest()[:20]
 
 
-def unique_statement_slug(wanted: str, statement: Statement | None) -> str:
-    """A slug no other statement uses now or used before (old slugs redirect)."""
-    own = statement.id if statement is not None and statement.id else None
-    taken = set(
-        db.session.scalars(
-            db.select(Statement.slug).where(
-                Statement.slug.startswith(wanted), Statement.id != (own or 0)
-            )
-        )
-    )
-    taken |= set(
-        db.session.scalars(
-            db.select(SlugRedirect.old_slug).where(
-                SlugRedirect.old_slug.startswith(wanted),
-                SlugRedirect.statement_id != (own or 0),
-            )
-        )
-    )
-    candidate, number = wanted, 2
-    while candidate in taken:
-        candidate = f"{wanted}-{number}"
-        number += 1
-    return candidate
-
-
 def _published_at(statement: Statement | None, day: date) -> datetime:
     """The publication time for a date: unchanged if the day is, now if it is today."""
     if statement is not None and statement.published_at.date() == day:
@@ -253,19 +228,19 @@ def _save(
     creating = statement is None
     before = None if creating else _snapshot(statement)
     old_slug = None if creating else statement.slug
-    slug = form.slug.data or unique_statement_slug(
-        make_slug(form.title.data), statement
+    slug = form.slug.data or unique_slug(
+        Statement, make_slug(form.title.data), own_id=None if creating else statement.id
     )
     if creating:
         statement = Statement(views=0)
     statement.title = form.title.data
     statement.slug = slug
     # An empty summary, or one still as made from the old body, follows the body.
-    automatic = not creating and form.summary.data == _shorten(
+    automatic = not creating and form.summary.data == shorten(
         plain_text(statement.body)
     )
     if not form.summary.data or automatic:
-        statement.summary = _shorten(plain_text(body))
+        statement.summary = shorten(plain_text(body))
     else:
         statement.summary = form.summary.data
     statement.body_markdown = form.body.data
