@@ -18,8 +18,9 @@ SUMMARY_LENGTH = 300
 # "ALA-LC" minus its diacritics), written in plain ASCII as people write it:
 # - the aspirates lose their apostrophe: թ t (BGN tʼ), չ ch (chʼ), ց ts (tsʼ),
 #   փ p (pʼ), ք k (kʼ), so "Հայտարարություն" is "haytararutyun";
-# - ու is u and և (also the old spelling եւ) is ev everywhere (BGN: yev at the start
-#   of a word; Armenian passports and most writers use ev);
+# - ու is u and և (also the old spelling եւ, and the word "and" in capitals, ԵՎ) is
+#   ev everywhere (BGN: yev at the start of a word; Armenian passports and most
+#   writers use ev);
 # - ե is ye and ո is vo at the start of a word, e and o elsewhere (BGN also writes
 #   ye after a vowel and keeps ov for the word ով: not done here);
 # - the marks written inside a word (՛ ՜ ՞ ՚ ՟) are dropped, so "ինչո՞ւ" is "inchu".
@@ -129,6 +130,10 @@ def transliterate(text: str) -> str:
             continue
         letter = text[index]
         at_start = index == 0 or not text[index - 1].isalpha()
+        if at_start and pair == "եվ" and not text[index + 2 : index + 3].isalpha():
+            out.append("ev")  # the word և, written in capitals as ԵՎ
+            index += 2
+            continue
         if at_start and letter in ARMENIAN_WORD_START:
             out.append(ARMENIAN_WORD_START[letter])
         else:

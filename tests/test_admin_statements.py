@@ -329,7 +329,9 @@ def test_preview_renders_clean_html_and_saves_nothing(app, editor):
         ({"title": ""}, "Enter a title."),
         ({"title": "x" * 501}, "A title has at most 500 characters."),
         ({"date": "19/09/2023"}, "Enter the date as year-month-day"),
-        ({"date": "2023-02-30"}, "Enter the date as year-month-day"),
+        ({"date": "2023-02-30"}, "2023-02-30 is not a date: February has 28 days"),
+        ({"date": "2024-04-31"}, "2024-04-31 is not a date: April has 30 days."),
+        ({"date": "2023-13-01"}, "2023-13-01 is not a date: a year has 12 months."),
         ({"date": "0001-01-01"}, "Enter a year between 1000 and 9998."),
         ({"date": ""}, "Enter the publication date."),
         (

@@ -37,6 +37,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
         return (value, label)
 
 
+from ngo.authoring import impossible_date
 from ngo.extensions import db
 from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
@@ -82,13 +83,18 @@ class DateInput(DateField):
     """A date field (`<input type=date>`) with a message that says what to type."""
 
     def process_formdata(self, valuelist):
-        """Parse YYYY-MM-DD; anything else is an error naming the format."""
+        """Parse YYYY-MM-DD; anything else is an error naming the format, or
+        saying why a day such as 2023-02-30 is none."""
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+            typed = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
+            reason = impossible_date(typed)
             raise ValueError(
-                "Enter the date as year-month-day, for example 2023-09-19."
+                f"{reason}."
+                if reason
+                else "Enter the date as year-month-day, for example 2023-09-19."
             ) from None
         if self.data is not None and not 1000 <= self.data.year <= 9998:
             self.data = None
