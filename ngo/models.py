@@ -22,7 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.extensions import db
-from ngo.privacy import keyed_hash
 
 
 def utcnow() -> datetime:
@@ -353,10 +352,6 @@ class User(UserMixin, db.Model):
         """Disabled accounts cannot sign in, and their sessions stop working."""
         return self.active
 
-    def get_id(self) -> str:
-        """The session's user id, bound to the password: a new password ends old sessions."""
-        return f"{self.id}:{keyed_hash('session', self.password_hash, length=16)}"
-
     def __repr__(self) -> str:
         return f"<User {self.email} ({self.role})>"
 
@@ -424,3 +419,34 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     client: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16), default="pending")
+    # Set by `flask unlock`: the failure no longer counts towards a lockout.
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffSession(db.Model):
+    """One signed-in browser: the cookie names it; it lives while this row does.
+
+    The cookie carries a random id; only its SHA-256 is stored, so a copy of the
+    database cannot be replayed as a session.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True
+    )
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "Firefox on Linux": enough for the owner to recognise it, no more.
+    browser: Mapped[str] = mapped_column(String(64), default="")
+    # A keyed hash of the address it signed in from, never the address.
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} of user {self.user_id}>"

@@ -1,4 +1,11 @@
-"""Signing staff in and out: Flask-Login sessions, cookie flags, the lockout."""
+"""Signing staff in and out: Flask-Login sessions, cookie flags, the lockout.
+
+The lockout counts wrong passwords per account *and client*, and per client: guesses
+from one address lock that address out, never the account's owner signing in from
+another. A much higher per-account ceiling stops guessing spread over many addresses,
+but only for browsers that have not signed in to the account before (OWASP's "device
+cookie"), so even a large botnet cannot lock the owner out of their usual browser.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -19,11 +27,18 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.admin.audit import record
 from ngo.admin.forms import LoginForm, PasswordForm
-from ngo.admin.sessions import end_session, start_session
+from ngo.admin.sessions import (
+    end_session,
+    end_sessions_of,
+    load_session_user,
+    sessions_of,
+    start_session,
+)
 from ngo.admin.views import bp, requires, safe_next
 from ngo.extensions import db
 from ngo.models import LoginAttempt, User, utcnow
@@ -36,9 +51,16 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.session_protection = "strong"
 
 DEFAULTS = {
-    # Wrong passwords for one account, or from one client, before the lockout...
+    # Wrong passwords for one account from one client before that client is locked
+    # out of that account...
     "LOGIN_MAX_FAILURES": 5,
-    # ...which lasts this long after the last of them.
+    # ...wrong passwords from one client, whatever the accounts, before it is locked
+    # out of every account...
+    "LOGIN_CLIENT_MAX_FAILURES": 20,
+    # ...wrong passwords for one account from any clients before browsers that never
+    # signed in to it are locked out of it (its known browsers still sign in)...
+    "LOGIN_ACCOUNT_MAX_FAILURES": 50,
+    # ...each within, and lasting, this long after the last of them.
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,
     # Sign-in attempts are kept this long for the sign-ins page, then deleted.
     "LOGIN_ATTEMPTS_KEEP_DAYS": 90,
@@ -60,15 +82,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """The user of a session id "<id>:<password tag>"; None if disabled or stale."""
-    user_id, _, _tag = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.get_id() != session_id:
-        return None
-    return user
+def load_user(token: str) -> User | None:
+    """The user of the server-side session the cookie names; None once it ended."""
+    return load_session_user(token) if isinstance(token, str) and token else None
 
 
 def init_app(app: Flask) -> None:
@@ -80,6 +96,9 @@ def init_app(app: Flask) -> None:
     # protection) on every page rendered; the proxy loads it only where used.
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
+    from ngo.admin.commands import unlock  # it uses this module's lockout
+
+    app.cli.add_command(unlock)
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +117,53 @@ def client_key() -> str:
     return keyed_hash("sign-in-client", request.remote_addr or "")
 
 
+# A browser that signed in to an account is known to it for this long.
+DEVICE_COOKIE = "ngo_device"
+DEVICE_MAX_AGE = 180 * 24 * 60 * 60
+# The accounts one browser is known to, at most (the newest kept).
+DEVICE_ACCOUNTS = 5
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    """Signs the known-browser cookie with the app's secret key."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt="sign-in-device")
+
+
+def _device_accounts() -> list[str]:
+    """The keyed account codes this browser's device cookie vouches for."""
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    if not cookie or len(cookie) > 1024:
+        return []
+    try:
+        accounts = _device_serializer().loads(cookie, max_age=DEVICE_MAX_AGE)
+    except BadData:
+        return []
+    if not isinstance(accounts, list):
+        return []
+    return [a for a in accounts if isinstance(a, str)][:DEVICE_ACCOUNTS]
+
+
+def known_browser(email: str) -> bool:
+    """Whether this browser has signed in to this account before."""
+    return keyed_hash("sign-in-device", email) in _device_accounts()
+
+
+def remember_browser(response, email: str) -> None:
+    """Mark this browser as known to the account (a cookie only /admin/login sees)."""
+    account = keyed_hash("sign-in-device", email)
+    accounts = [account] + [a for a in _device_accounts() if a != account]
+    config = current_app.config
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(accounts[:DEVICE_ACCOUNTS]),
+        max_age=DEVICE_MAX_AGE,
+        path=url_for("admin.login"),
+        secure=bool(config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
 @dataclass
 class SignIn:
     """What became of one sign-in attempt."""
@@ -107,52 +173,116 @@ class SignIn:
     disabled: bool = False
 
 
-def _lock_end(condition, since: datetime, exclude_id: int) -> datetime | None:
-    """When the lockout for one key ends, if its last failures tripped it.
+def _period() -> timedelta:
+    """The lockout window, and how long a lockout lasts."""
+    return timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
 
-    The key is locked when its latest LOGIN_MAX_FAILURES failures (attempts still
-    being checked count too, so parallel guesses cannot slip through) fall within
-    one lockout period; it stays locked for a period after the last of them.
-    """
-    config = current_app.config
-    limit, period = (
-        config["LOGIN_MAX_FAILURES"],
-        timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"]),
-    )
-    times = db.session.scalars(
+
+def counted_failures(condition, since: datetime, exclude_id: int = 0):
+    """The sign-in failures a lockout counts: wrong passwords (and attempts still
+    being checked, so parallel guesses cannot slip through) not lifted by `unlock`."""
+    return (
         db.select(LoginAttempt.created_at)
         .where(
             condition,
             LoginAttempt.outcome.in_(("failed", "pending")),
+            LoginAttempt.unlocked_at.is_(None),
             LoginAttempt.created_at > since,
             LoginAttempt.id != exclude_id,
         )
         .order_by(LoginAttempt.created_at.desc())
-        .limit(limit)
+    )
+
+
+def _lock_end(
+    condition, limit: int, exclude_id: int, reset_by_success: bool = True
+) -> datetime | None:
+    """When the lockout for one key ends, if its latest failures tripped it.
+
+    The key is locked when its latest `limit` failures fall within one lockout
+    period, and stays locked for a period after the last of them. A successful
+    sign-in matching the key wipes its earlier failures.
+    """
+    period = _period()
+    since = utcnow() - 2 * period
+    if reset_by_success:
+        last_success = db.session.scalar(
+            db.select(db.func.max(LoginAttempt.created_at)).where(
+                condition, LoginAttempt.outcome == "succeeded"
+            )
+        )
+        since = max(since, last_success or since)
+    times = db.session.scalars(
+        counted_failures(condition, since, exclude_id).limit(limit)
     ).all()
     if len(times) < limit or times[0] - times[-1] > period:
         return None
     return times[0] + period
 
 
-def locked_until(email: str, client: str, exclude_id: int = 0) -> datetime | None:
-    """When sign-in opens again for this email or client; None when it is open."""
+def locked_until(
+    email: str, client: str, exclude_id: int = 0, known: bool = False
+) -> datetime | None:
+    """When sign-in opens again for this email from this client; None when open.
+
+    Three keys: the account from this client, this client for any account, and
+    (for browsers not `known` to the account) the account from any client; the last
+    is not wiped by a success, or an attacker's failures would start over each time
+    the owner signs in.
+    """
+    config = current_app.config
+    keys = [
+        (
+            (LoginAttempt.email == email) & (LoginAttempt.client == client),
+            config["LOGIN_MAX_FAILURES"],
+            True,
+        ),
+        (LoginAttempt.client == client, config["LOGIN_CLIENT_MAX_FAILURES"], True),
+    ]
+    if not known:
+        keys.append(
+            (LoginAttempt.email == email, config["LOGIN_ACCOUNT_MAX_FAILURES"], False)
+        )
     now = utcnow()
-    period = timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
-    horizon = now - 2 * period
-    ends = []
-    for condition in (LoginAttempt.email == email, LoginAttempt.client == client):
-        # A successful sign-in wipes the earlier failures of its account and client.
-        last_success = db.session.scalar(
-            db.select(db.func.max(LoginAttempt.created_at)).where(
-                condition, LoginAttempt.outcome == "succeeded"
-            )
-        )
-        ends.append(
-            _lock_end(condition, max(horizon, last_success or horizon), exclude_id)
-        )
+    ends = [
+        _lock_end(condition, limit, exclude_id, reset)
+        for condition, limit, reset in keys
+    ]
     ends = [end for end in ends if end is not None and end > now]
     return max(ends) if ends else None
+
+
+@dataclass
+class Lifted:
+    """What `unlock` did to one account's lockout."""
+
+    attempts: int = 0
+    clients: int = 0
+    locked_until: datetime | None = None
+
+
+def lift_lockout(email: str) -> Lifted:
+    """Make the account's recent failures, from every client, count no more.
+
+    They stay on the sign-ins page, marked lifted.
+    """
+    since = utcnow() - 2 * _period()
+    rows = db.session.scalars(
+        db.select(LoginAttempt).where(
+            LoginAttempt.id.in_(
+                counted_failures(LoginAttempt.email == email, since)
+                .with_only_columns(LoginAttempt.id)
+                .order_by(None)
+            )
+        )
+    ).all()
+    clients = {row.client for row in rows}
+    ends = [end for client in clients if (end := locked_until(email, client))]
+    now = utcnow()
+    for row in rows:
+        row.unlocked_at = now
+    db.session.commit()
+    return Lifted(len(rows), len(clients), max(ends) if ends else None)
 
 
 def attempt_sign_in(email: str, password: str) -> SignIn:
@@ -167,7 +297,9 @@ def attempt_sign_in(email: str, password: str) -> SignIn:
     db.session.add(attempt)
     db.session.commit()
 
-    until = locked_until(email, client, exclude_id=attempt.id)
+    until = locked_until(
+        email, client, exclude_id=attempt.id, known=known_browser(email)
+    )
     result = SignIn(locked_until=until)
     if until is None:
         user = db.session.scalar(db.select(User).where(User.email == email))
@@ -205,13 +337,15 @@ def _lockout_message(until: datetime) -> str:
         "Too many failed sign-in attempts. Signing in is blocked for "
         f"{minutes} more minute{'s' if minutes != 1 else ''} "
         f"(until {until:%H:%M} UTC), "
-        "whatever password is entered."
+        "whatever password is entered. If this is your account, an administrator "
+        "can lift the block."
     )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """The sign-in form; after 5 wrong passwords it refuses every try for 15 minutes."""
+    """The sign-in form; after 5 wrong passwords from one client for one account,
+    it refuses that client's tries for that account for 15 minutes."""
     next_path = safe_next(request.values.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_path)
@@ -222,7 +356,9 @@ def login():
         if result.user is not None:
             start_session(result.user)
             flash(f"Signed in as {result.user.email}.")
-            return redirect(next_path, code=303)
+            response = redirect(next_path, code=303)
+            remember_browser(response, result.user.email)
+            return response
         if result.locked_until is not None:
             problem = _lockout_message(result.locked_until)
             retry = int((result.locked_until - utcnow()).total_seconds()) + 1
@@ -254,15 +390,17 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @requires("moderate")
 def account():
-    """Change one's own password; other sessions of the account end with it."""
+    """Change one's own password (other sessions end with it); see one's sessions."""
     form = PasswordForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         if not user.check_password(form.current_password.data):
             form.current_password.errors.append("This is not your current password.")
         else:
             user.set_password(form.password.data)
             record("user.password", user)
+            # Every session ends; this browser goes on in a fresh one.
+            end_sessions_of(user)
             db.session.commit()
             start_session(user)
             flash(
@@ -272,4 +410,20 @@ def account():
     status = 422 if form.errors else 200
     for field in (form.current_password, form.password, form.confirm):
         field.data = ""
-    return render_template("admin/account.html", form=form), status
+    return render_template(
+        "admin/account.html",
+        form=form,
+        sessions=sessions_of(user),
+        this_session=g.get("staff_session"),
+    ), status
+
+
+@bp.post("/account/sign-out-everywhere")
+@requires("moderate")
+def sign_out_everywhere():
+    """End every session of one's account, this one included (a lost laptop)."""
+    ended = end_sessions_of(current_user._get_current_object())
+    end_session(
+        f"You have signed out everywhere ({ended} session{'s' if ended != 1 else ''})."
+    )
+    return redirect(url_for("admin.login"), code=303)

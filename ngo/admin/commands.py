@@ -1,4 +1,4 @@
-"""`flask create-user EMAIL --role ROLE`: a staff account from the command line."""
+"""Staff accounts on the command line: `create-user EMAIL --role R`, `unlock EMAIL`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ngo.admin.auth import lift_lockout, normalise_email
 from ngo.extensions import db
 from ngo.models import ROLES, User
 
@@ -53,3 +54,36 @@ def create_user(email, role):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email}.")
+
+
+def _plural(count: int, word: str) -> str:
+    """ "1 client", "2 clients"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@click.command("unlock")
+@click.argument("email")
+@with_appcontext
+def unlock(email):
+    """Lift a sign-in lockout: the account's recent failed attempts, from every
+    client, no longer count."""
+    email = normalise_email(email)
+    if not db.session.scalar(db.select(User.id).where(User.email == email)):
+        click.echo(f"error: there is no account with the email {email}.", err=True)
+        sys.exit(1)
+    lifted = lift_lockout(email)
+    if not lifted.attempts:
+        click.echo(f"Nothing to lift: {email} has no recent failed sign-in attempts.")
+        return
+    current_app.logger.warning(
+        "sign-in lockout of %r lifted from the command line", email
+    )
+    was = (
+        f"It was locked out until {lifted.locked_until:%H:%M} UTC."
+        if lifted.locked_until
+        else "It was not locked out yet."
+    )
+    click.echo(
+        f"Unlocked {email}: {_plural(lifted.attempts, 'failed attempt')} from "
+        f"{_plural(lifted.clients, 'client')} no longer count. {was}"
+    )

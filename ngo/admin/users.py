@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ngo.admin.audit import changes, record
 from ngo.admin.forms import UserEditForm, UserForm
-from ngo.admin.sessions import start_session
+from ngo.admin.sessions import end_sessions_of, start_session
 from ngo.admin.views import bp, paginate, requires
 from ngo.extensions import db
 from ngo.models import User
@@ -72,11 +72,13 @@ def edit_user(user_id):
             if form.password.data:
                 user.set_password(form.password.data)
                 details = "\n".join(filter(None, [details, "password: changed"]))
+            if form.password.data or not user.active:
+                end_sessions_of(user)
             if details:
                 record("user.update", user, details=details)
             db.session.commit()
-            if user.id == current_user.id and form.password.data:
-                start_session(user)  # keep this session; the old password's end
+            if user.id == current_user.id and form.password.data and user.active:
+                start_session(user)  # this browser goes on in a fresh session
             flash(f"User {user.email} saved.")
             return redirect(url_for("admin.users"), code=303)
     form.password.data = form.confirm.data = ""

@@ -11,12 +11,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
 
 from ngo.admin.audit import ACTION_LABELS
-from ngo.admin.sessions import end_session, session_expired
+from ngo.admin.sessions import end_session
 from ngo.extensions import db
 from ngo.models import AuditLog, Comment, LoginAttempt
 
@@ -67,7 +68,10 @@ def safe_next(target: str | None, default: str | None = None) -> str:
         return fallback
     if target.startswith(("//", "/\\")) or any(c in target for c in "\\\r\n\t\x00"):
         return fallback
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # an unclosed "[" where a host would be
+        return fallback
     if parts.scheme or parts.netloc:
         return fallback
     return target
@@ -90,9 +94,8 @@ def guard():
     if not in_admin() or request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("admin.login", next=here()))
-    if session_expired():
-        end_session("Your session has ended. Please sign in again.")
+        if "_user_id" in session:  # a session the server ended: signed out, expired
+            end_session("Your session has ended. Please sign in again.")
         return redirect(url_for("admin.login", next=here()))
     view = current_app.view_functions.get(request.endpoint)
     if view is None:
