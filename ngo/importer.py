@@ -256,8 +256,9 @@ def _render(body_md: str, seconds: float | None, meta: _FrontMatter, line: int) 
     except RenderError:
         meta.fail_at(
             line,
-            f"the body could not be turned into a page within {seconds:g} seconds "
-            "(long runs of characters such as [ * or > cause this)",
+            f"the body could not be turned into a page within {seconds:g} "
+            f"second{'' if seconds == 1 else 's'} (long runs of characters such as "
+            "[ * or > cause this)",
         )
         return ""
 
