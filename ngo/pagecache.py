@@ -1,46 +1,71 @@
-"""A per-worker cache of rendered statement pages, kept right across workers by revisions.
+"""A per-worker cache of rendered statement pages, kept right by revisions.
 
 A statement page is the same for every anonymous reader with the same preferences,
 except for a few values made per request: the view count, the CSRF token, the comment
-form's time stamp and the CSP nonce. The page is rendered once with those as slots,
-and each later request fills the slots. The key holds the statement's `revision`,
-which every change that shows on the page moves on in the database (see
-ngo.revisions), so a change made through any worker is seen by every worker at once.
+form's time stamp and the CSP nonce. The page is rendered once by `render_page()`, in
+which the template prints each of those through `slot(name, value)` (and the
+`csrf_token()` and `csp_nonce()` it calls anyway); each later request fills the slots.
+The key holds the statement's `revision`, which every change that shows on the page
+moves on in the database (see ngo.revisions), so a change made through any worker is
+seen by every worker at once.
+
+Slots are known when the page is rendered, never found afterwards: while a page is
+rendered for the cache, `slot()` prints its name between two copies of a boundary
+made of 128 random bits for that one render, and the HTML is split on that boundary.
+Everything else on the page (titles, bodies, names, comments) was stored before the
+boundary existed, so no text anyone typed can make or break a slot, and no value is
+ever looked for in the HTML.
 """
 
 from __future__ import annotations
 
-import re
+import secrets
 from collections import OrderedDict
 from threading import Lock
 
-from flask import current_app, request, session
+from flask import current_app, g, render_template, request, session
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-# Slot markers: private-use characters never typed into a statement or a comment.
-_MARK = "\ue000"
-_SLOT = re.compile(f"{_MARK}([a-z]+){_MARK}")
+from ngo.security import csp_nonce
+
 # Session keys every reader has; any other (flashes, a signed-in user, the
 # toolbar's refocus hint) makes the page personal.
 _SHARED_SESSION_KEYS = frozenset({"csrf_token"})
+# Where the boundary of a render for the cache is kept while it lasts.
+_RECORDING = "_pagecache_boundary"
 
 
-def slot(name: str) -> Markup:
-    """A placeholder a template prints where a per-request value goes."""
-    return Markup(f"{_MARK}{name}{_MARK}")
+def slot(name: str, value=None):
+    """A per-request value printed by a template; its slot when rendered for the cache.
+
+    Outside `render_page()` it is the value itself (called first, if callable).
+    """
+    boundary = g.get(_RECORDING)
+    if boundary is None:
+        return value() if callable(value) else value
+    return Markup(f"{boundary}{name}{boundary}")
+
+
+def _csrf_token() -> str:
+    """The template's `csrf_token()`: this request's token, or its slot."""
+    return slot("csrf", generate_csrf)
+
+
+def _csp_nonce() -> str:
+    """The template's `csp_nonce()`: this response's nonce, or its slot."""
+    return slot("nonce", csp_nonce)
 
 
 class Page:
-    """A rendered page split into literal text and named slots."""
+    """A page rendered for the cache: literal text between named slots."""
 
     __slots__ = ("parts", "slots")
 
-    def __init__(self, html: str, live: dict[str, str]):
-        for name, value in live.items():
-            if value:
-                html = html.replace(value, f"{_MARK}{name}{_MARK}")
-        self.parts = _SLOT.split(html)  # text, name, text, name, ..., text
-        self.slots = frozenset(self.parts[1::2])
+    def __init__(self, parts: list[str]):
+        # text, name, text, name, ..., text
+        self.parts = parts
+        self.slots = frozenset(parts[1::2])
 
     def fill(self, values: dict[str, str]) -> str:
         """The page with each slot replaced by its escaped value."""
@@ -48,6 +73,22 @@ class Page:
         for index in range(1, len(parts), 2):
             parts[index] = str(escape(values[parts[index]]))
         return "".join(parts)
+
+
+def render_page(template: str, **context) -> Page:
+    """Render a template once for the cache, its per-request values left as slots."""
+    token = secrets.token_hex(16)
+    boundary = f"\x00{token}\x00"
+    setattr(g, _RECORDING, boundary)
+    try:
+        html = render_template(template, **context)
+    finally:
+        g.pop(_RECORDING, None)
+    parts = html.split(boundary)
+    # A slot some filter changed would leave its boundary in the page: never serve it.
+    if len(parts) % 2 == 0 or any(token in part for part in parts):
+        raise RuntimeError(f"{template}: a slot was altered while rendering")
+    return Page(parts)
 
 
 class PageCache:
@@ -101,6 +142,11 @@ def statement_pages() -> PageCache:
 
 
 def init_app(app) -> None:
-    """Give the app its own cache (a worker process runs one app)."""
+    """Give the app its own cache (one per worker process) and the slot helpers."""
     app.config.setdefault("PAGE_CACHE_SIZE", 256)
     app.extensions["statement_pages"] = PageCache()
+    # Flask-WTF offers `csrf_token` as a global and from a context processor, and
+    # ngo.security `csp_nonce` as a global; these, registered later, take over both.
+    helpers = {"csrf_token": _csrf_token, "csp_nonce": _csp_nonce, "slot": slot}
+    app.jinja_env.globals.update(helpers)
+    app.context_processor(lambda: helpers)

@@ -1,8 +1,10 @@
-"""The statement page cache: shared pages stay right for every reader and every change."""
+"""The statement page cache: shared pages stay right for every reader and change."""
 
 import re
 
 import pytest
+from itsdangerous import TimestampSigner
+from markupsafe import escape
 from sqlalchemy import update
 
 from ngo import create_app
@@ -168,3 +170,124 @@ def test_views_count_through_bulk_sql_still_show(app, client, make_statement):
         db.session.execute(update(Statement).values(views=Statement.views + 100))
         db.session.commit()
     assert views(page(client, slug)) == 101
+
+
+# -- Content can never reach the slots ------------------------------------------
+
+# Text a reader, an editor or an importer may type: the old slot markers, names of
+# every slot, and private-use characters on their own.
+HOSTILE = [
+    "\ue000boom\ue000",
+    "\ue000csrf\ue000",
+    "\ue000views\ue000",
+    "\ue000stamp\ue000",
+    "\ue000nonce\ue000",
+    "a\ue000b",
+    "\ue000",
+]
+
+
+def csrf_inputs(html: str) -> list[str]:
+    """The values of every csrf_token hidden input on a page."""
+    return re.findall(r'name="csrf_token"[^>]*value="([^"]*)"', html) + re.findall(
+        r'value="([^"]*)"[^>]*name="csrf_token"', html
+    )
+
+
+def approve_comment(app, slug, text, author="Lilit Hakobyan"):
+    """An approved comment with this text (escaped, as the sanitiser would keep it)."""
+    with app.app_context():
+        statement = db.session.scalar(
+            db.select(Statement).where(Statement.slug == slug)
+        )
+        db.session.add(
+            Comment(
+                statement_id=statement.id,
+                author_name=author,
+                author_email="lilit@example.org",
+                body=f"<p>{escape(text)}</p>",
+                body_hash=f"hash-{text}-{author}",
+                status="approved",
+            )
+        )
+        statement.comment_count += 1
+        db.session.commit()
+
+
+def own_token(html: str) -> str:
+    """The reader's CSRF token: in every form's hidden input, and nowhere else."""
+    inputs = csrf_inputs(html)
+    assert len(inputs) >= 2 and len(set(inputs)) == 1  # toolbar and comment form
+    assert html.count(inputs[0]) == len(inputs)
+    return inputs[0]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_any_text_in_any_field_renders_as_typed(app, make_statement, text):
+    slug = make_statement(
+        title=f"Title {text} end",
+        summary=f"Summary {text} end",
+        body=f"<p>Body {escape(text)} end</p>",
+        signatories=[f"Org {text} end"],
+    )
+    approve_comment(app, slug, f"Comment {text} end", author=f"Name {text} end")
+    tokens = []
+    for reader in ("first", "second", "third"):  # renders, then served from the cache
+        html = page(app.test_client(), slug, reader).get_data(as_text=True)
+        for field in ("Title", "Summary", "Body", "Org", "Comment", "Name"):
+            assert f"{field} {text} end" in html, (field, reader)
+        assert "\ue000" not in html.replace(text, "")
+        tokens.append(own_token(html))
+        assert not any(token in html for token in tokens[:-1])
+
+
+def test_a_readers_own_csrf_token_typed_as_a_comment_stays_text(
+    app, make_statement, monkeypatch
+):
+    # One signing time: the token the page is rendered with is the one typed.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_700_000_000)
+    slug = make_statement()
+    author = app.test_client()
+    token = own_token(page(author, slug, "author").get_data(as_text=True))
+    approve_comment(app, slug, f"My token is {token}.")
+    # The author's own request renders the new revision for the cache.
+    mine = page(author, slug, "author").get_data(as_text=True)
+    assert f"My token is {token}." in mine
+    assert own_token(mine.replace(f"My token is {token}.", "")) == token
+    for reader in ("second", "third"):
+        html = page(app.test_client(), slug, reader).get_data(as_text=True)
+        assert f"My token is {token}." in html  # as typed, not this reader's token
+        assert html.count(token) == 1
+        assert own_token(html) != token
+
+
+def test_a_posted_comment_with_slot_markers_is_served_after_approval(
+    app, make_statement
+):
+    slug = make_statement()
+    page(app.test_client(), slug)
+    text = "\ue000boom\ue000 \ue000csrf\ue000 \ue000views\ue000"
+    response = post_comment(app.test_client(), slug, comment=text)
+    assert response.status_code == 303
+    with app.app_context():
+        comment = db.session.scalars(db.select(Comment)).one()
+        assert set_status(comment, "approved")
+        db.session.commit()
+    for reader in ("one", "two"):
+        html = page(app.test_client(), slug, reader).get_data(as_text=True)
+        assert text in html
+
+
+def test_the_nonce_of_a_cached_page_is_this_response_s(app, make_statement):
+    slug = make_statement()
+    nonces = set()
+    for reader in ("one", "two"):
+        client = app.test_client()
+        client.set_cookie("ngo_a11y", "bg:102030|fg:f0f0f0")
+        response = page(client, slug, reader)
+        found = re.search(r'<style nonce="([^"]+)">', response.get_data(as_text=True))
+        assert found, "custom colours need the inline style"
+        policy = response.headers["Content-Security-Policy"]
+        assert f"'nonce-{found.group(1)}'" in policy
+        nonces.add(found.group(1))
+    assert len(nonces) == 2

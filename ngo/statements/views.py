@@ -1,6 +1,6 @@
 """Public reading pages: latest statements, one statement, categories, organisations."""
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -12,7 +12,7 @@ from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import AUTHOR_COOKIE, PENDING_COOKIE, make_stamp
 from ngo.extensions import db
 from ngo.models import Organisation, Signature, Statement, StatementCategory
-from ngo.pagecache import Page, shared_request, slot, statement_pages
+from ngo.pagecache import render_page, shared_request, statement_pages
 from ngo.security import csp_nonce
 from ngo.statements.tree import category_tree
 from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
@@ -43,7 +43,7 @@ def published():
 
 
 def paginate(query):
-    """One page of a statement list; a page past the end is 404 (page 1 may be empty)."""
+    """One page of a statement list; past the end is 404 (page 1 may be empty)."""
     pagination = db.paginate(
         query,
         page=page_number(),
@@ -140,20 +140,11 @@ def shared_statement_page(head):
     page = cache.get(key)
     if page is None:
         statement = load_statement(request.view_args["slug"])
-        section = comment_section(statement)
-        html = render_template(
+        page = render_page(
             "statements/detail.html",
             statement=statement,
-            views=slot("views"),
-            comments=section,
-        )
-        page = Page(
-            html,
-            {
-                "csrf": generate_csrf(),
-                "stamp": section.form.stamp.data if section.form else "",
-                "nonce": g.get("csp_nonce", ""),
-            },
+            views=None,
+            comments=comment_section(statement),
         )
         cache.put(key, page)
     values = {"views": str(views)}
