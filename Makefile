@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ngo
 STAMP := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup db run test test-sqlite test-postgres browser bench clean
+.PHONY: setup db run lint test test-sqlite test-postgres browser bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ db: setup
 	$(FLASK) seed-demo
 
 run: db
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests drive Debian's Chromium; never a downloaded browser.
 browser:
@@ -30,7 +31,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium (apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
-test: db browser test-sqlite test-postgres
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Lint first, then both suites; each makes its own databases, never instance/.
+test: lint browser test-sqlite test-postgres
 
 test-sqlite: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2

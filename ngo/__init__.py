@@ -57,13 +57,21 @@ def _finish_config(app: Flask) -> None:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+    if _sqlite_file_in(app.config["SQLALCHEMY_DATABASE_URI"], instance):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def _sqlite_file_in(url: str, folder: Path) -> bool:
+    """Whether a database URL names an SQLite file directly inside this folder."""
+    if not url.startswith("sqlite:///"):
+        return False
+    path = Path(url.removeprefix("sqlite:///").partition("?")[0])
+    return path.resolve().parent == folder.resolve()
 
 
 def _instance_secret(instance: Path) -> str:
