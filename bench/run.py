@@ -360,8 +360,8 @@ def print_report(report: dict) -> None:
     settings = report["settings"]
     print()
     print(
-        f"ngo bench at {report['commit']}: {report['machine']['cpus']} CPUs, gunicorn {settings['worker_class']} "
-        f"x{settings['workers']} workers"
+        f"ngo bench at {report['commit']}: {report['machine']['cpus']} CPUs, "
+        f"gunicorn {settings['worker_class']} x{settings['workers']} workers"
         + (f" x{settings['threads']} threads" if settings["threads"] > 1 else "")
         + f", wrk -t{settings['wrk_threads']} -c{settings['connections']} "
         f"-d{settings['duration']}s on the same machine, database {report['database']}"
@@ -376,8 +376,9 @@ def print_report(report: dict) -> None:
         lat = row["latency_us"]
         ratio = f"{row['ratio']:.3f}" if row.get("ratio") is not None else ""
         print(
-            f"{row['page']:<24} {row['server']:<6} {row['rps']:>8.0f} {ms(lat['p50']):>7} "
-            f"{ms(lat['p90']):>7} {ms(lat['p99']):>7} {row['bytes_per_response']:>7} "
+            f"{row['page']:<24} {row['server']:<6} {row['rps']:>8.0f} "
+            f"{ms(lat['p50']):>7} {ms(lat['p90']):>7} {ms(lat['p99']):>7} "
+            f"{row['bytes_per_response']:>7} "
             f"{row['failed']:>6} {ratio:>8}"
         )
     print()
@@ -395,8 +396,9 @@ def print_report(report: dict) -> None:
     load = report["machine"]["load_average_before"][0]
     if load > BUSY_LOAD:
         print(
-            f"note: the machine was busy before the run (1-minute load average {load}); "
-            "other processes share the CPUs, so absolute numbers are low and noisy, "
+            "note: the machine was busy before the run "
+            f"(1-minute load average {load}); other processes share the CPUs, "
+            "so absolute numbers are low and noisy, "
             "the ratios less so (site and floor alternate)\n"
         )
     for check in report["checks"]:
@@ -561,7 +563,8 @@ def main() -> int:
         {
             "what": "repeat views write nothing",
             "ok": repeat_views_delta == 0 and version_before == version_after,
-            "detail": f"{repeat_requests:,} site requests, views +{repeat_views_delta}, "
+            "detail": f"{repeat_requests:,} site requests, "
+            f"views +{repeat_views_delta}, "
             + (
                 "database commits: "
                 + ("none" if version_before == version_after else "SOME")
