@@ -92,7 +92,8 @@ def run_migrations_online():
             # A batch migration rebuilds a table by dropping it; with foreign keys
             # on, SQLite would cascade that drop into every row that refers to it.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # end the autobegun transaction; migrations run in their own
+            # End the autobegun transaction; migrations run in their own.
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=get_metadata(), **conf_args
         )

@@ -1,4 +1,4 @@
-"""The data of the site: statements, categories, signatories, views, comments and staff."""
+"""The site's data: statements, categories, signatories, views, comments and staff."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def _stamp_changed_statements(session, flush_context, instances):
 
 @event.listens_for(Session, "after_flush")
 def _move_statements_on(session, flush_context):
-    """Signatories or categories reordered: those pages; a name or a tree: every page."""
+    """Signatories or categories reordered: those pages; a name or tree: every page."""
     table = Statement.__table__
     moved_on = {"revision": table.c.revision + 1, "updated_at": table.c.updated_at}
     ids = session.info.pop("statements_changed", None)

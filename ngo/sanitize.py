@@ -72,7 +72,7 @@ _cleaners = threading.local()
 
 
 def _thread_cleaner(name: str, make) -> bleach.Cleaner:
-    """This thread's cleaner of that name, made once (a bleach Cleaner is not thread-safe)."""
+    """This thread's own cleaner of that name (a bleach Cleaner is not thread-safe)."""
     cleaner = getattr(_cleaners, name, None)
     if cleaner is None:
         cleaner = make()
