@@ -8,12 +8,14 @@ from ngo.extensions import db
 MESSAGES = {
     400: (
         "Bad request",
-        "The request could not be understood. Please check the address or the form and try again.",
+        "The request could not be understood. "
+        "Please check the address or the form and try again.",
     ),
     403: ("Forbidden", "You are not allowed to do that here."),
     404: (
         "Page not found",
-        "There is no page at this address. It may have moved, or the address may be mistyped.",
+        "There is no page at this address. "
+        "It may have moved, or the address may be mistyped.",
     ),
     405: ("Method not allowed", "This page cannot be used that way."),
     409: ("Conflict", "That conflicts with something already here."),
@@ -22,7 +24,8 @@ MESSAGES = {
     429: ("Too many requests", "Please wait a moment before trying again."),
     500: (
         "Something went wrong",
-        "An error on our side stopped this page. It has been logged; please try again shortly.",
+        "An error on our side stopped this page. "
+        "It has been logged; please try again shortly.",
     ),
     503: (
         "Service unavailable",
@@ -36,7 +39,10 @@ def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description))
     if code == 400 and error.description and "CSRF" in str(error.description):
-        message = "The form had expired or was sent from elsewhere. Please reload the page and send it again."
+        message = (
+            "The form had expired or was sent from elsewhere. "
+            "Please reload the page and send it again."
+        )
     # Keep headers such as Allow (405) or Retry-After (429), not the plain-text type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     page = render_template("errors/error.html", code=code, title=title, message=message)
