@@ -1,4 +1,4 @@
-"""axe-core (shipped by axe-playwright-python) run in a Playwright page, WCAG 2.2 AA tags."""
+"""axe-core (shipped by axe-playwright-python) run in a Playwright page, WCAG 2.2 AA."""
 
 from axe_playwright_python.sync_playwright import Axe
 

@@ -37,7 +37,7 @@ def _as_psycopg(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A database of this run's own on the PostgreSQL server, migrated, dropped after."""
+    """A database of this run's own on the PostgreSQL server: migrated, then dropped."""
     if not PG_URL:
         yield None
         return

@@ -16,7 +16,7 @@ def test_upgrade_builds_a_fresh_database_and_check_finds_nothing_pending(
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
     with app.app_context():
         if postgres_url is None:
-            upgrade()  # the PostgreSQL database of this run was built by upgrade already
+            upgrade()  # this run's PostgreSQL database was built by upgrade already
         tables = set(inspect(db.engine).get_table_names())
         with db.engine.connect() as conn:
             context = MigrationContext.configure(

@@ -1,4 +1,4 @@
-"""Headers on every response, odd URLs answered 4xx with the site's page, the health check."""
+"""Headers on every response, odd URLs answered 4xx by the site's page, health check."""
 
 import functools
 

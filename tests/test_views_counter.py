@@ -1,4 +1,4 @@
-"""The views counter: readers count once a day, crawlers and prefetches never, none lost."""
+"""Views counter: readers count once a day, crawlers and prefetches never, none lost."""
 
 import multiprocessing
 import re
@@ -84,7 +84,8 @@ def test_raw_ip_is_never_stored(client, app, make_statement):
         {"User-Agent": "Mozilla/5.0 (compatible; YandexBot/3.0)"},
         {"User-Agent": "facebookexternalhit/1.1"},
         {
-            "User-Agent": "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)"
+            "User-Agent": "Mozilla/5.0 AppleWebKit/537.36 "
+            "(KHTML, like Gecko; compatible; GPTBot/1.2)"
         },
         {"User-Agent": BROWSER, "Sec-Purpose": "prefetch"},
         {"User-Agent": BROWSER, "Purpose": "prefetch"},
