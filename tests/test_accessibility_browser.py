@@ -13,16 +13,19 @@ from tests.axe import axe_violations, describe
 pytestmark = pytest.mark.browser
 
 BODY = (
-    '<p>The authorities dispersed a peaceful march and detained <a href="/category/rights">'
-    "several journalists</a> who were covering it. Organisations call for their release.</p>"
-    '<p lang="hy">Մարդու իրավունքների պաշտպանները պահանջում են ազատ արձակել լրագրողներին։</p>'
-    '<p lang="ru">Правозащитники требуют немедленно освободить задержанных журналистов.</p>'
+    "<p>The authorities dispersed a peaceful march and detained "
+    '<a href="/category/rights">several journalists</a> who were covering it. '
+    "Organisations call for their release.</p>"
+    '<p lang="hy">Մարդու իրավունքների պաշտպանները պահանջում են '
+    "ազատ արձակել լրագրողներին։</p>"
+    '<p lang="ru">Правозащитники требуют немедленно освободить '
+    "задержанных журналистов.</p>"
 )
 
 
 @pytest.fixture
 def site(live_server, make_statement):
-    """A live site with one full statement; returns (base URL, the five pages to check)."""
+    """A live site with one full statement: (base URL, the five pages to check)."""
     slug = make_statement(
         title="Release the detained journalists",
         body=BODY,
@@ -55,7 +58,8 @@ def text_style(page, selector=".statement__body p"):
     return page.eval_on_selector(
         selector,
         """el => { const s = getComputedStyle(el), b = getComputedStyle(document.body);
-          return {size: parseFloat(s.fontSize), family: s.fontFamily, weight: s.fontWeight,
+          return {size: parseFloat(s.fontSize), family: s.fontFamily,
+                  weight: s.fontWeight,
                   letter: s.letterSpacing, word: s.wordSpacing, color: s.color,
                   background: b.backgroundColor}; }""",
     )
@@ -370,17 +374,21 @@ CLIPPED = """() => {
   const out = [];
   for (const el of document.querySelectorAll('body *')) {
     const s = getComputedStyle(el);
-    if (s.display === 'none' || el.closest('.visually-hidden, .a11y-option__name, [hidden]')) continue;
+    if (s.display === 'none') continue;
+    if (el.closest('.visually-hidden, .a11y-option__name, [hidden]')) continue;
     if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) continue;
-    const clipX = ['hidden', 'clip'].includes(s.overflowX), clipY = ['hidden', 'clip'].includes(s.overflowY);
-    if ((clipX && el.scrollWidth > el.clientWidth + 1) || (clipY && el.scrollHeight > el.clientHeight + 1))
+    const clipX = ['hidden', 'clip'].includes(s.overflowX);
+    const clipY = ['hidden', 'clip'].includes(s.overflowY);
+    if ((clipX && el.scrollWidth > el.clientWidth + 1) ||
+        (clipY && el.scrollHeight > el.clientHeight + 1))
       out.push(el.tagName + '.' + el.className);
   }
   const boxes = [...document.querySelectorAll('.a11y button, .a11y input, .a11y a')]
     .filter(el => el.offsetParent).map(el => [el, el.getBoundingClientRect()]);
   for (let i = 0; i < boxes.length; i++) for (let k = i + 1; k < boxes.length; k++) {
     const [a, r] = boxes[i], [b, q] = boxes[k];
-    if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1)
+    if (r.left < q.right - 1 && q.left < r.right - 1 &&
+        r.top < q.bottom - 1 && q.top < r.bottom - 1)
       out.push('overlap: ' + (a.id || a.textContent) + ' / ' + (b.id || b.textContent));
   }
   return out;
@@ -420,12 +428,15 @@ def test_reflow_at_320_and_the_text_spacing_override(site, page_factory):
 
 
 FOCUS_WALK = """() => {
-  const el = document.activeElement, s = getComputedStyle(el), r = el.getBoundingClientRect();
+  const el = document.activeElement, s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   return {id: el.id, tag: el.tagName, inToolbar: !!el.closest('#a11y'),
-          outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth), outlineColor: s.outlineColor,
+          outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+          outlineColor: s.outlineColor,
           ground: getComputedStyle(document.querySelector('.a11y')).backgroundColor,
-          width: r.width, height: r.height, visible: !!hit && (hit === el || el.contains(hit)),
+          width: r.width, height: r.height,
+          visible: !!hit && (hit === el || el.contains(hit)),
           onScreen: r.top >= -1 && r.bottom <= innerHeight + 1};
 }"""
 
@@ -506,7 +517,8 @@ def test_system_preferences_apply_when_there_is_no_choice(site, page_factory):
     forced = page_factory(forced_colors="active", reduced_motion="reduce")
     forced.goto(base + pages[1])
     looks = forced.evaluate(
-        """() => [...document.querySelectorAll('#a11y-weight-regular, #a11y-weight-bold')]
+        """() => [...document.querySelectorAll(
+               '#a11y-weight-regular, #a11y-weight-bold')]
              .map(b => { const s = getComputedStyle(b);
                          return [s.color, s.borderTopWidth, s.textDecorationLine]; })"""
     )
@@ -524,7 +536,8 @@ def test_system_preferences_apply_when_there_is_no_choice(site, page_factory):
     moving = forced.evaluate(
         """() => [...document.querySelectorAll('#a11y *')].filter(el => {
              const s = getComputedStyle(el);
-             return parseFloat(s.transitionDuration) > 0 || s.animationName !== 'none'; }).length"""
+             return parseFloat(s.transitionDuration) > 0 ||
+                    s.animationName !== 'none'; }).length"""
     )
     assert moving == 0
 
@@ -562,7 +575,7 @@ def test_light_uses_a_thin_face_and_bold_text_keeps_a_real_bold(
 
 
 class TestWithCsrf:
-    """CSRF on, as in production: the toolbar's token works, a stale one is explained."""
+    """CSRF on, as in production: the toolbar's token works; a stale one explained."""
 
     @pytest.fixture
     def app_config(self, app_config):

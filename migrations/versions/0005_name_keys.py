@@ -46,39 +46,40 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", " ".join(folded.split()))
 
 
-def _keyed_rows(bind, table: str, scope: str | None) -> list[tuple[int, str]]:
-    """Every row's (id, key); stop with a clear message if two rows share a key."""
+def _keyed_rows(bind, table: str, scope: str | None):
+    """Every row's (id, key), and a line for each row whose key an earlier row of
+    the same scope (the same parent, for categories) already has."""
     columns = "id, slug, name" + (f", {scope}" if scope else "")
     rows = bind.execute(sa.text(f"SELECT {columns} FROM {table} ORDER BY id")).all()
     seen, clashes = {}, []
     for row in rows:
         where = (getattr(row, scope) if scope else None, name_key(row.name))
         if where in seen:
-            clashes.append((seen[where], row))
+            first = seen[where]
+            clashes.append(
+                f"  {table} {first.id} ({first.slug}: {first.name!r}) and "
+                f"{row.id} ({row.slug}: {row.name!r})"
+            )
         else:
             seen[where] = row
-    if clashes:
-        lines = [
-            f"  {table} {a.id} ({a.slug}: {a.name!r}) and {b.id} ({b.slug}: {b.name!r})"
-            for a, b in clashes
-        ]
-        raise RuntimeError(
-            f"0005_name_keys: these {table} rows have names that differ only in "
-            "case, Unicode form or spacing, and would be the same under the new "
-            "matching:\n" + "\n".join(lines) + "\nRename or merge them in the "
-            "admin (with the previous release) and run the upgrade again; nothing "
-            "was changed."
-        )
-    return [(row.id, name_key(row.name)) for row in rows]
+    return [(row.id, name_key(row.name)) for row in rows], clashes
 
 
 def upgrade():
     bind = op.get_bind()
     # Both tables are checked before the first change, so a clash changes nothing.
-    keys = {
-        "organisation": _keyed_rows(bind, "organisation", None),
-        "category": _keyed_rows(bind, "category", "parent_id"),
-    }
+    keys, clashes = {}, []
+    for table, scope in (("organisation", None), ("category", "parent_id")):
+        keys[table], found = _keyed_rows(bind, table, scope)
+        clashes += found
+    if clashes:
+        raise RuntimeError(
+            "0005_name_keys: these rows have names that differ only in case, Unicode "
+            "form or spacing, and would be one under the new matching:\n"
+            + "\n".join(clashes)
+            + "\nRename or merge them in the admin (with the previous release) and "
+            "run the upgrade again; nothing was changed."
+        )
 
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=900), nullable=True))
