@@ -171,7 +171,10 @@ def test_known_organisations_are_matched_by_name_and_new_ones_created(
     [
         ("Մարդու իրավունքների պաշտպանություն", "mardu-iravunkneri-pashtpanutyun"),
         ("Право на доступ к информации", "pravo-na-dostup-k-informatsii"),
-        ("Объявление о съезде правозащитников", "obyavlenie-o-sezde-pravozashchitnikov"),
+        (
+            "Объявление о съезде правозащитников",
+            "obyavlenie-o-sezde-pravozashchitnikov",
+        ),
         ("  Stop  the  Detention!  ", "stop-the-detention"),
     ],
 )
