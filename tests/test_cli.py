@@ -103,7 +103,8 @@ BROKEN = {
     "bad date": ('---\ntitle: "ok"\ndate: 19/09/2023\n---\nBody\n', 3, "date"),
     "missing title": ("---\ndate: 2023-01-01\n---\nBody\n", 1, "title"),
     "javascript url": (
-        '---\ntitle: "ok"\ndate: 2023-01-01\nsignatories:\n  - "A"\n  - name: "B"\n    url: "javascript:alert(1)"\n---\nBody\n',
+        '---\ntitle: "ok"\ndate: 2023-01-01\nsignatories:\n  - "A"\n'
+        '  - name: "B"\n    url: "javascript:alert(1)"\n---\nBody\n',
         6,
         "http(s)",
     ),
@@ -144,10 +145,12 @@ def test_broken_file_names_file_and_line_and_imports_nothing(
 
 def test_slug_from_an_armenian_or_cyrillic_title(runner, app, tmp_path):
     (tmp_path / "hy.md").write_text(
-        '---\ntitle: "Հայտարարություն մարդու իրավունքների մասին"\ndate: 2024-01-01\nlanguage: hy\n---\nՏեքստ\n'
+        '---\ntitle: "Հայտարարություն մարդու իրավունքների մասին"\n'
+        "date: 2024-01-01\nlanguage: hy\n---\nՏեքստ\n"
     )
     (tmp_path / "ru.md").write_text(
-        '---\ntitle: "Заявление о свободе собраний"\ndate: 2024-01-02\nlanguage: ru\n---\nТекст\n'
+        '---\ntitle: "Заявление о свободе собраний"\n'
+        "date: 2024-01-02\nlanguage: ru\n---\nТекст\n"
     )
     result = runner.invoke(
         args=["import-statements", str(tmp_path / "hy.md"), str(tmp_path / "ru.md")]
