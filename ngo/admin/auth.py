@@ -33,6 +33,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ngo.admin.audit import record
 from ngo.admin.forms import LoginForm, PasswordForm
 from ngo.admin.sessions import (
+    client_key,
     end_session,
     end_sessions_of,
     load_session_user,
@@ -110,11 +111,6 @@ def _dummy_hash() -> str:
 def normalise_email(email: str | None) -> str:
     """An email as stored: trimmed and lower-cased."""
     return (email or "").strip().lower()
-
-
-def client_key() -> str:
-    """The keyed hash of the client's address: the lockout's per-client key."""
-    return keyed_hash("sign-in-client", request.remote_addr or "")
 
 
 # A browser that signed in to an account is known to it for this long.

@@ -51,6 +51,11 @@ def browser_summary(user_agent: str) -> str:
     return browser or system or "Unknown browser"
 
 
+def client_key() -> str:
+    """The keyed hash of the client's address (the sign-in lockout's client key)."""
+    return keyed_hash("sign-in-client", request.remote_addr or "")
+
+
 def _token_hash(token: str) -> str:
     """What is stored of a session's random id."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -79,7 +84,7 @@ def start_session(user: User) -> None:
         token_hash=_token_hash(token),
         user_id=user.id,
         browser=browser_summary(request.headers.get("User-Agent", "")),
-        client=keyed_hash("sign-in-client", request.remote_addr or ""),
+        client=client_key(),
     )
     db.session.add(row)
     prune_sessions()
