@@ -346,7 +346,9 @@ def test_a_first_comment_is_pending_and_only_its_author_sees_it(
     assert "My first words here." in html_of(mine)
     assert "Your comment is awaiting moderation." in html_of(mine)
     assert f'id="comment-{comment_id}"' in html_of(mine)
-    assert "No comments yet" in html_of(mine)  # a pending comment is not counted
+    # A pending comment is not counted, and the heading says whose it is.
+    assert "No comments yet" not in html_of(mine)
+    assert ">Your comment, awaiting moderation</h2>" in html_of(mine)
     assert "private" in mine.headers["Cache-Control"]
 
     stranger = app.test_client()

@@ -35,6 +35,8 @@ class CommentNode:
     comment: Comment
     children: list[CommentNode] = field(default_factory=list)
     depth: int = 1
+    # The accessible name of its Reply link (see reply_labels); None: no link.
+    reply_label: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -49,6 +51,8 @@ class CommentSection:
     statement: Statement
     roots: list[CommentNode]
     count: int
+    # The reader's own comments awaiting moderation, shown to them alone.
+    pending_count: int
     closed: bool
     max_depth: int
     form: CommentForm | None = None
@@ -142,6 +146,30 @@ def build_tree(comments: list[Comment], max_depth: int) -> list[CommentNode]:
     return tree + place(strays, 1) if strays else tree
 
 
+def reply_labels(roots: list[CommentNode], max_depth: int) -> None:
+    """Name every Reply link after its comment's author, date and time, all different.
+
+    The link's visible text stays "Reply"; two comments by one name are told apart
+    by their time, and those from the same minute by "(1 of 2)", "(2 of 2)".
+    """
+    labelled: dict[str, list[CommentNode]] = {}
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.children))
+        if node.pending or node.depth >= max_depth:
+            continue
+        c = node.comment
+        when = f"{c.created_at:%B} {c.created_at.day}, {c.created_at.year}"
+        label = f"Reply to {c.author_name}'s comment of {when} at {c.created_at:%H:%M}"
+        labelled.setdefault(label, []).append(node)
+    for label, nodes in labelled.items():
+        for number, node in enumerate(nodes, 1):
+            node.reply_label = (
+                f"{label} ({number} of {len(nodes)})" if len(nodes) > 1 else label
+            )
+
+
 def _reply_target(raw: str | None, nodes: dict[int, Comment]) -> Comment | None:
     """The approved comment a `?replytocom=` or comment_parent names, if shown here."""
     raw = (raw or "").strip()
@@ -166,6 +194,7 @@ def comment_section(
         statement=statement,
         roots=build_tree(comments, max_depth),
         count=sum(1 for c in comments if c.status == "approved"),
+        pending_count=sum(1 for c in comments if c.status == "pending"),
         # A draft (an editor's preview) takes no comments: its form would post to a 404.
         closed=comments_closed(statement) or not statement.is_published,
         max_depth=max_depth,
@@ -175,6 +204,7 @@ def comment_section(
     )
     if section.closed:
         return section
+    reply_labels(section.roots, max_depth)
     if form is None:
         remembered = remembered_author() or {}
         section.reply_to = _reply_target(request.args.get("replytocom"), by_id)
