@@ -648,3 +648,29 @@ def test_a_body_markdown_would_take_minutes_on_is_refused_in_time(app, editor):
     assert multiprocessing.active_children() == []  # the renderer was stopped
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Statement)) == 0
+
+
+def test_saving_a_statement_with_armenian_and_cyrillic_signatories(
+    app, editor, make_statement
+):
+    """On SQLite, lower() folds ASCII only: Save used to add the organisation again
+    and fail on its unique name."""
+    names = ["Հելսինկյան Քաղաքացիական Ասամբլեա", "Правозащитный центр «Мемориал»"]
+    slug = make_statement(title="Mine", signatories=names)
+    sid = stored(app, slug).id
+    response = editor.post(
+        f"/admin/statements/{sid}/edit",
+        data=statement_data(title="Mine", slug=slug, signatories="\n".join(names)),
+    )
+    assert response.status_code == 303
+    typed = "ՀԵԼՍԻՆԿՅԱՆ ՔԱՂԱՔԱՑԻԱԿԱՆ  ԱՍԱՄԲԼԵԱ\nПРАВОЗАЩИТНЫЙ ЦЕНТР «МЕМОРИАЛ»"
+    response = editor.post(
+        f"/admin/statements/{sid}/edit",
+        data=statement_data(title="Mine", slug=slug, signatories=typed),
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert (
+            db.session.scalars(db.select(Organisation.name).order_by(Organisation.id))
+        ).all() == names
+    assert [s.organisation.name for s in stored(app, slug).signatures] == names

@@ -252,3 +252,110 @@ def test_unknown_ids_are_404(editor):
         assert editor.get(path).status_code == 404
     for path in ("/admin/categories/999/delete", "/admin/organisations/999/delete"):
         assert editor.post(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "existing,typed",
+    [
+        ("Մեմորիալ", "ՄԵՄՈՐԻԱԼ"),  # SQLite's lower() leaves Armenian alone
+        ("Straße Fund", "STRASSE  FUND"),  # casefold, not lower(), and spacing
+        ("Café Libre", "Cafe\u0301 Libre"),  # the same letters in another form
+    ],
+)
+def test_organisation_names_collide_by_key_with_a_form_error(
+    app, editor, make_statement, existing, typed
+):
+    make_statement(signatories=[existing])
+    response = editor.post("/admin/organisations/new", data={"name": typed})
+    assert response.status_code == 422
+    assert f"There is already an organisation of this name: “{existing}”." in text_of(
+        response
+    )
+    kept = " ".join(typed.split())  # the form keeps what was typed, on one line
+    assert f'value="{kept}"' in response.get_data(as_text=True)
+    editor.post("/admin/organisations/new", data={"name": "Other Org"})
+    with app.app_context():
+        other = db.session.scalar(
+            db.select(Organisation).where(Organisation.name == "Other Org")
+        )
+        oid = other.id
+    renamed = editor.post(f"/admin/organisations/{oid}/edit", data={"name": typed})
+    assert renamed.status_code == 422
+    assert "There is already an organisation of this name" in text_of(renamed)
+    with app.app_context():
+        assert [o.name for o in db.session.scalars(db.select(Organisation))] == [
+            existing,
+            "Other Org",
+        ]
+
+
+def test_an_organisation_may_change_the_case_of_its_own_name(
+    app, editor, make_statement
+):
+    make_statement(signatories=["Մեմորիալ"])
+    with app.app_context():
+        org = db.session.scalar(db.select(Organisation))
+        oid, slug = org.id, org.slug
+    response = editor.post(
+        f"/admin/organisations/{oid}/edit", data={"name": "ՄԵՄՈՐԻԱԼ"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        org = db.session.get(Organisation, oid)
+        assert (org.name, org.name_key, org.slug) == ("ՄԵՄՈՐԻԱԼ", "մեմորիալ", slug)
+
+
+def test_category_names_collide_by_key_in_the_same_place_only(
+    app, editor, make_statement
+):
+    make_statement(categories=["Իրավունքներ > Հայտարարություններ", "Activities"])
+    rights, activities = category(app, "Իրավունքներ"), category(app, "Activities")
+    form = {"slug": "", "position": "0"}
+    top = editor.post(
+        "/admin/categories/new", data=form | {"name": "ԻՐԱՎՈՒՆՔՆԵՐ", "parent": "0"}
+    )
+    assert top.status_code == 422
+    assert (
+        "There is already a category of this name in that place: “Իրավունքներ”."
+        in text_of(top)
+    )
+    below = editor.post(
+        "/admin/categories/new",
+        data=form | {"name": "ՀԱՅՏԱՐԱՐՈՒԹՅՈՒՆՆԵՐ", "parent": str(rights.id)},
+    )
+    assert below.status_code == 422
+    elsewhere = editor.post(
+        "/admin/categories/new",
+        data=form | {"name": "ՀԱՅՏԱՐԱՐՈՒԹՅՈՒՆՆԵՐ", "parent": str(activities.id)},
+    )
+    assert elsewhere.status_code == 303
+    # Moving Activities' new child under Rights would make two of one name there.
+    moved = category(app, "ՀԱՅՏԱՐԱՐՈՒԹՅՈՒՆՆԵՐ")
+    response = editor.post(
+        f"/admin/categories/{moved.id}/edit",
+        data=form | {"name": moved.name, "slug": moved.slug, "parent": str(rights.id)},
+    )
+    assert response.status_code == 422
+    assert "There is already a category of this name in that place" in text_of(response)
+    assert category(app, "ՀԱՅՏԱՐԱՐՈՒԹՅՈՒՆՆԵՐ").parent_id == activities.id
+
+
+def test_a_new_category_slug_checks_every_candidate(app, editor):
+    """ "announcements" and "rights-announcements" are both taken: -2, not a clash."""
+    form = {"slug": "", "position": "0", "parent": "0"}
+    for name in ("Rights", "Announcements", "Rights Announcements"):
+        assert (
+            editor.post("/admin/categories/new", data=form | {"name": name}).status_code
+            == 303
+        )
+    rights = category(app, "Rights")
+    response = editor.post(
+        "/admin/categories/new",
+        data=form | {"name": "Announcements", "parent": str(rights.id)},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        child = db.session.scalar(
+            db.select(Category).where(Category.parent_id == rights.id)
+        )
+        assert child.slug == "announcements-2"
