@@ -102,7 +102,7 @@ def test_a_category_cannot_move_under_itself_or_its_children(
         ({"name": ""}, "Enter a name."),
         (
             {"name": "Rights", "parent": "0"},
-            "There is already a category of this name in that place.",
+            "There is already a category of this name in that place: “Rights”.",
         ),
         (
             {"name": "New", "slug": "rights"},
@@ -202,7 +202,7 @@ def test_organisations_list_edit_and_their_statements(app, editor, make_statemen
         ({"name": "", "website": ""}, "Enter a name."),
         (
             {"name": "peace dialogue", "website": ""},
-            "There is already an organisation of this name.",
+            "There is already an organisation of this name: “Peace Dialogue”.",
         ),
         (
             {"name": "New Org", "website": "javascript:alert(1)"},

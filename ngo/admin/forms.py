@@ -37,7 +37,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
         return (value, label)
 
 
-from ngo.authoring import impossible_date
+from ngo.authoring import category_clash, impossible_date, organisation_called
 from ngo.extensions import db
 from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
@@ -321,19 +321,17 @@ class CategoryForm(FlaskForm):
             )
 
     def validate_name(self, field):
-        """Two categories with the same parent cannot share a name."""
-        parent_id = self.parent.data or None
-        query = db.select(Category.id).where(
-            db.func.lower(Category.name) == (field.data or "").lower(),
-            Category.parent_id.is_(None)
-            if parent_id is None
-            else Category.parent_id == parent_id,
+        """Two categories with the same parent cannot share a name (by name key:
+        case, Unicode form and spacing aside)."""
+        other = category_clash(
+            field.data or "",
+            self.parent.data or None,
+            self.category.id if self.category is not None else None,
         )
-        if self.category is not None:
-            query = query.where(Category.id != self.category.id)
-        if db.session.scalar(query) is not None:
+        if other is not None:
             raise ValidationError(
-                "There is already a category of this name in that place."
+                f"There is already a category of this name in that place: "
+                f"“{other.name}”."
             )
 
     def validate_slug(self, field):
@@ -379,14 +377,15 @@ class OrganisationForm(FlaskForm):
         self.organisation = organisation
 
     def validate_name(self, field):
-        """Names are unique, whatever their case."""
-        query = db.select(Organisation.id).where(
-            db.func.lower(Organisation.name) == (field.data or "").lower()
+        """Names are unique by name key (case, Unicode form and spacing aside)."""
+        other = organisation_called(
+            field.data or "",
+            self.organisation.id if self.organisation is not None else None,
         )
-        if self.organisation is not None:
-            query = query.where(Organisation.id != self.organisation.id)
-        if db.session.scalar(query) is not None:
-            raise ValidationError("There is already an organisation of this name.")
+        if other is not None:
+            raise ValidationError(
+                f"There is already an organisation of this name: “{other.name}”."
+            )
 
 
 ROLE_CHOICES = [

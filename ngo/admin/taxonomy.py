@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ngo.admin.audit import changes, record
 from ngo.admin.forms import CategoryForm, ConfirmForm, OrganisationForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
-from ngo.authoring import category_clash, make_slug, organisation_called, unique_slug
+from ngo.authoring import make_slug, unique_slug
 from ngo.extensions import db
 from ngo.models import Category, Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import CategoryTree, category_tree
@@ -31,36 +31,6 @@ def _parent_choices(tree: CategoryTree, category: Category | None) -> list:
         choices.append(choice(node.id, _path(tree, node)))
         stack.extend(reversed(tree.children.get(node.id, [])))
     return choices
-
-
-def _category_name_free(form: CategoryForm, category: Category | None) -> bool:
-    """Whether no other category in the chosen place has this name, compared by
-    name key (case, Unicode form and spacing aside); if one has, an error on Name."""
-    other = category_clash(
-        form.name.data, form.parent.data or None, category.id if category else None
-    )
-    if other is None:
-        return True
-    form.name.errors.append(
-        f"There is already a category of this name in that place: “{other.name}”."
-    )
-    return False
-
-
-def _organisation_name_free(
-    form: OrganisationForm, organisation: Organisation | None
-) -> bool:
-    """Whether no other organisation has this name, compared by name key (case,
-    Unicode form and spacing aside); if one has, an error on Name."""
-    other = organisation_called(
-        form.name.data, organisation.id if organisation else None
-    )
-    if other is None:
-        return True
-    form.name.errors.append(
-        f"There is already an organisation of this name: “{other.name}”."
-    )
-    return False
 
 
 def _statement_counts() -> dict[int, int]:
@@ -96,7 +66,7 @@ def new_category():
     }
     form = CategoryForm(tree=tree, data=initial)
     form.parent.choices = _parent_choices(tree, None)
-    if form.validate_on_submit() and _category_name_free(form, None):
+    if form.validate_on_submit():
         parent = (
             db.session.get(Category, form.parent.data) if form.parent.data else None
         )
@@ -147,7 +117,7 @@ def edit_category(category_id):
     tree = category_tree()
     category = tree.by_id.get(category_id) or abort(404)
     form = _edit_category_form(category, tree)
-    if form.validate_on_submit() and _category_name_free(form, category):
+    if form.validate_on_submit():
         before = _category_fields(tree, category)
         category.name = form.name.data
         category.parent_id = form.parent.data or None
@@ -282,7 +252,7 @@ def organisations():
 def new_organisation():
     """Add an organisation before it signs anything."""
     form = OrganisationForm()
-    if form.validate_on_submit() and _organisation_name_free(form, None):
+    if form.validate_on_submit():
         organisation = Organisation(
             name=form.name.data,
             website=form.website.data or None,
@@ -312,7 +282,7 @@ def edit_organisation(organisation_id):
         organisation=organisation,
         data={"name": organisation.name, "website": organisation.website or ""},
     )
-    if form.validate_on_submit() and _organisation_name_free(form, organisation):
+    if form.validate_on_submit():
         before = {"name": organisation.name, "website": organisation.website}
         organisation.name = form.name.data
         organisation.website = form.website.data or None
