@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from hashlib import sha256
 from html.parser import HTMLParser
 
 import pytest
@@ -113,7 +114,7 @@ def add_comment(app, slug, author, when, status="approved", body="A comment."):
             author_name=author,
             author_email=f"{author.split()[0].lower()}@example.org",
             body=f"<p>{body}</p>",
-            body_hash=f"{author}-{when.isoformat()}-{body}",
+            body_hash=sha256(f"{author}|{when}|{body}".encode()).hexdigest(),
             status=status,
             created_at=when,
         )
