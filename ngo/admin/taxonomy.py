@@ -224,9 +224,7 @@ def _commit(form) -> bool:
 def organisations():
     """Organisations by name, with how many statements each has signed."""
     search = search_text()
-    query = db.select(Organisation).order_by(
-        db.func.lower(Organisation.name), Organisation.id
-    )
+    query = db.select(Organisation).order_by(Organisation.name_key, Organisation.id)
     if search:
         query = query.where(contains(Organisation.name, search))
     pagination = paginate(query, per_page=50)
