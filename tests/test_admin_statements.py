@@ -674,3 +674,18 @@ def test_saving_a_statement_with_armenian_and_cyrillic_signatories(
             db.session.scalars(db.select(Organisation.name).order_by(Organisation.id))
         ).all() == names
     assert [s.organisation.name for s in stored(app, slug).signatures] == names
+
+
+def test_a_signatory_added_by_someone_else_meanwhile_is_a_form_error(
+    app, editor, make_statement, monkeypatch
+):
+    """The lookup misses a name another editor is saving at that moment: the flush
+    that adds it again fails, and the editor gets a message, not a 500."""
+    make_statement(signatories=["Մեմորիալ"])
+    monkeypatch.setattr("ngo.authoring.organisation_called", lambda *a, **k: None)
+    response = editor.post(
+        "/admin/statements/new", data=statement_data(signatories="ՄԵՄՈՐԻԱԼ")
+    )
+    assert response.status_code == 409
+    assert "Someone else saved a statement or organisation" in text_of(response)
+    assert "ՄԵՄՈՐԻԱԼ" in response.get_data(as_text=True)  # the form is kept

@@ -359,3 +359,21 @@ def test_a_new_category_slug_checks_every_candidate(app, editor):
             db.select(Category).where(Category.parent_id == rights.id)
         )
         assert child.slug == "announcements-2"
+
+
+def test_a_name_taken_by_someone_else_meanwhile_is_a_form_error(
+    app, editor, make_statement, monkeypatch
+):
+    """The form's check passes, then the insert meets the same key saved meanwhile."""
+    make_statement(signatories=["Մեմորիալ"], categories=["Rights"])
+    monkeypatch.setattr("ngo.admin.forms.organisation_called", lambda *a, **k: None)
+    monkeypatch.setattr("ngo.admin.forms.category_clash", lambda *a, **k: None)
+    response = editor.post("/admin/organisations/new", data={"name": "ՄԵՄՈՐԻԱԼ"})
+    assert response.status_code == 422
+    assert "Someone else saved the same name or slug" in text_of(response)
+    response = editor.post(
+        "/admin/categories/new",
+        data={"name": "RIGHTS", "slug": "", "parent": "0", "position": "0"},
+    )
+    assert response.status_code == 422
+    assert "Someone else saved the same name or slug" in text_of(response)

@@ -224,7 +224,24 @@ def _published_at(statement: Statement | None, day: date) -> datetime:
 def _save(
     form: StatementForm, statement: Statement | None, body: Markup
 ) -> Statement | None:
-    """Write the form into the statement and commit; None if a concurrent save won."""
+    """Write the form into the statement and commit; None if a concurrent save won
+    (a unique name or slug taken at a flush on the way, or at the commit)."""
+    try:
+        statement = _write(form, statement, body)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        current_app.logger.warning("statement save collided", exc_info=True)
+        form.form_errors.append(
+            "Someone else saved a statement or organisation with the same name or slug "
+            "at the same moment. Check the form and press Save again."
+        )
+        return None
+    return statement
+
+
+def _write(form: StatementForm, statement: Statement | None, body: Markup) -> Statement:
+    """Write the form into the statement (a new one if None), audited, uncommitted."""
     creating = statement is None
     before = None if creating else _snapshot(statement)
     old_slug = None if creating else statement.slug
@@ -276,14 +293,4 @@ def _save(
         details = changes(before, after)
         if details:
             record("statement.update", statement, details=details)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        current_app.logger.warning("statement save collided", exc_info=True)
-        form.form_errors.append(
-            "Someone else saved a statement or organisation with the same name or slug "
-            "at the same moment. Check the form and press Save again."
-        )
-        return None
     return statement

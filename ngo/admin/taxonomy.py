@@ -67,27 +67,29 @@ def new_category():
     form = CategoryForm(tree=tree, data=initial)
     form.parent.choices = _parent_choices(tree, None)
     if form.validate_on_submit():
-        parent = (
-            db.session.get(Category, form.parent.data) if form.parent.data else None
-        )
-        category = Category(
-            name=form.name.data,
-            parent=parent,
-            position=form.position.data,
-            slug=form.slug.data
-            or unique_slug(
-                Category, make_slug(form.name.data), parent.slug if parent else None
-            ),
-        )
-        db.session.add(category)
-        db.session.flush()
-        record(
-            "category.create",
-            category,
-            details=f"under: {_path(tree, parent) if parent else '(top level)'}",
-        )
-        if _commit(form):
-            flash(f"Category “{category.name}” added.")
+        name = form.name.data
+
+        def create():
+            parent = (
+                db.session.get(Category, form.parent.data) if form.parent.data else None
+            )
+            category = Category(
+                name=name,
+                parent=parent,
+                position=form.position.data,
+                slug=form.slug.data
+                or unique_slug(Category, make_slug(name), parent and parent.slug),
+            )
+            db.session.add(category)
+            db.session.flush()
+            record(
+                "category.create",
+                category,
+                details=f"under: {_path(tree, parent) if parent else '(top level)'}",
+            )
+
+        if _commit(form, create):
+            flash(f"Category “{name}” added.")
             return redirect(url_for("admin.categories"), code=303)
     status = 422 if form.errors else 200
     return render_template("admin/category_form.html", form=form, category=None), status
@@ -118,25 +120,25 @@ def edit_category(category_id):
     category = tree.by_id.get(category_id) or abort(404)
     form = _edit_category_form(category, tree)
     if form.validate_on_submit():
-        before = _category_fields(tree, category)
-        category.name = form.name.data
-        category.parent_id = form.parent.data or None
-        category.position = form.position.data
-        if form.slug.data != category.slug:
-            parent = tree.by_id.get(category.parent_id) if category.parent_id else None
-            category.slug = form.slug.data or unique_slug(
-                Category,
-                make_slug(form.name.data),
-                parent.slug if parent else None,
-                own_id=category.id,
-            )
-        details = changes(
-            before, _category_fields(CategoryTree.build(tree.by_id.values()), category)
-        )
-        if details:
-            record("category.update", category, details=details)
-        if _commit(form):
-            flash(f"Category “{category.name}” saved.")
+        name = form.name.data
+
+        def update():
+            before = _category_fields(tree, category)
+            category.name = name
+            category.parent_id = form.parent.data or None
+            category.position = form.position.data
+            if form.slug.data != category.slug:
+                parent = tree.by_id.get(category.parent_id)
+                category.slug = form.slug.data or unique_slug(
+                    Category, make_slug(name), parent and parent.slug, category.id
+                )
+            after = _category_fields(CategoryTree.build(tree.by_id.values()), category)
+            details = changes(before, after)
+            if details:
+                record("category.update", category, details=details)
+
+        if _commit(form, update):
+            flash(f"Category “{name}” saved.")
             return redirect(url_for("admin.categories"), code=303)
     status = 422 if form.errors else 200
     return _category_page(form, category, tree, status=status)
@@ -206,9 +208,12 @@ def delete_category(category_id):
     return _category_page(form, category, tree, status=409, problem=problem)
 
 
-def _commit(form) -> bool:
-    """Commit, turning a unique-constraint race into a form error instead of a 500."""
+def _commit(form, write=None) -> bool:
+    """Make the changes (write, if given) and commit, turning a unique-constraint
+    race, at a flush on the way or at the commit, into a form error, not a 500."""
     try:
+        if write is not None:
+            write()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -251,19 +256,23 @@ def new_organisation():
     """Add an organisation before it signs anything."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        organisation = Organisation(
-            name=form.name.data,
-            website=form.website.data or None,
-            slug=unique_slug(Organisation, make_slug(form.name.data)),
-        )
-        db.session.add(organisation)
-        db.session.flush()
-        record("organisation.create", organisation)
-        if _commit(form):
-            flash(f"Organisation “{organisation.name}” added.")
+        made = []
+
+        def create():
+            organisation = Organisation(
+                name=form.name.data,
+                website=form.website.data or None,
+                slug=unique_slug(Organisation, make_slug(form.name.data)),
+            )
+            db.session.add(organisation)
+            db.session.flush()
+            record("organisation.create", organisation)
+            made.append(organisation.id)
+
+        if _commit(form, create):
+            flash(f"Organisation “{form.name.data}” added.")
             return redirect(
-                url_for("admin.edit_organisation", organisation_id=organisation.id),
-                code=303,
+                url_for("admin.edit_organisation", organisation_id=made[0]), code=303
             )
     status = 422 if form.errors else 200
     return render_template(
