@@ -1,4 +1,5 @@
-# ngo: `make run` serves the site, `make test` runs every test, `make bench` measures speed.
+# ngo: `make run` serves the site, `make test` lints (`make lint`) then runs every test,
+# `make bench` measures speed.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
