@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 from ngo.admin import create_user
 from ngo.comments.demo import seed_demo_comments
@@ -57,6 +58,10 @@ def import_statements(files):
             "Nothing was imported.",
             err=True,
         )
+        sys.exit(1)
+    except IntegrityError as error:  # a name or slug saved by someone else meanwhile
+        click.echo(f"The database refused the import: {error.orig}", err=True)
+        click.echo("Nothing was imported; run the command again.", err=True)
         sys.exit(1)
     for statement in statements:
         click.echo(f"imported {statement.slug}")

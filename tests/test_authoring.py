@@ -307,3 +307,18 @@ def test_revision_0005_refuses_clashing_names_and_changes_nothing(scratch_url, c
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version"))
             assert version.scalar() == "0004_page_revisions"
         db.engine.dispose()
+
+
+def test_a_name_saved_by_someone_else_meanwhile_stops_the_import_cleanly(
+    runner, app, tmp_path, monkeypatch
+):
+    with app.app_context():
+        organisation_named("Մեմորիալ")
+        db.session.commit()
+    monkeypatch.setattr("ngo.authoring.organisation_called", lambda *a, **k: None)
+    path = statement_file(tmp_path, signatories=["ՄԵՄՈՐԻԱԼ"])
+    result = runner.invoke(args=["import-statements", str(path)])
+    assert result.exit_code == 1
+    assert "The database refused the import" in result.output
+    assert "Nothing was imported" in result.output
+    assert rows(app, Statement) == []
