@@ -4,6 +4,7 @@ from flask import Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ngo.extensions import db
+from ngo.security import replace_bad_host
 
 MESSAGES = {
     400: (
@@ -21,6 +22,10 @@ MESSAGES = {
     409: ("Conflict", "That conflicts with something already here."),
     413: ("Too large", "What you sent is too large."),
     414: ("Address too long", "The address of this page is too long."),
+    415: (
+        "Unsupported form",
+        "This page takes forms as a browser sends them, not in that format.",
+    ),
     429: ("Too many requests", "Please wait a moment before trying again."),
     500: (
         "Something went wrong",
@@ -37,6 +42,7 @@ MESSAGES = {
 def render_error(error: HTTPException):
     """Render an HTTP error with the site's layout and its status code."""
     code = error.code or 500
+    replace_bad_host()  # the layout builds links, which a bad Host would break
     title, message = MESSAGES.get(code, (error.name, error.description))
     if code == 400 and error.description and "CSRF" in str(error.description):
         message = (

@@ -1,10 +1,20 @@
-"""Security headers on every response, and refusal of URLs no page could answer."""
+"""Security headers on every response, and refusal of requests no page could answer."""
 
 import secrets
+from urllib.parse import quote
 
 from flask import Flask, abort, current_app, g, request
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, ValidationError
 
 REFERRER_POLICY = "strict-origin-when-cross-origin"
+# The largest id an integer column holds (PostgreSQL's `integer`).
+MAX_ID = 2**31 - 1
+# Methods whose body Flask-WTF reads as the form (JSON included).
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Query bytes kept as they are; others are percent-encoded as a browser would.
+_QUERY_SAFE = bytes(range(0x21, 0x7F))
 
 
 def csp_nonce() -> str:
@@ -38,6 +48,76 @@ def refuse_odd_urls():
         abort(400)
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL: only ids a database column can hold; others are a 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str) -> int:
+        """The number, or no match for one with more digits than any id has."""
+        if len(value.lstrip("0")) > len(str(MAX_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def _fallback_host() -> str:
+    """A host the site answers to, for building URLs when the request's is unusable."""
+    config = current_app.config
+    trusted = [h.lstrip(".") for h in config.get("TRUSTED_HOSTS") or () if h.strip(".")]
+    return config.get("SERVER_NAME") or (trusted[0] if trusted else "localhost")
+
+
+def replace_bad_host() -> bool:
+    """Give a request whose Host cannot be routed a usable one; True if it had to.
+
+    Werkzeug refuses a Host that IDNA rejects (a label of 64+ characters, an
+    empty label) or one outside TRUSTED_HOSTS, and leaves the request without a
+    URL adapter, so that even the error page could not build a link."""
+    if request_ctx.url_adapter is not None:
+        return False
+    request.environ["HTTP_HOST"] = _fallback_host()
+    try:
+        request_ctx.url_adapter = current_app.create_url_adapter(request)
+    except HTTPException:
+        request.host = "localhost"
+        request_ctx.url_adapter = current_app.url_map.bind("localhost")
+    return True
+
+
+def _has_nul(values) -> bool:
+    """Whether any key or value of a MultiDict holds a NUL character."""
+    return any("\x00" in k or "\x00" in v for k, v in values.items(multi=True))
+
+
+def refuse_malformed_requests():
+    """The first check of every request: 400 for a bad Host or NULs, 415 for JSON.
+
+    A query string with raw bytes outside ASCII is percent-encoded, as browsers
+    send it, so that every view can read `request.args`. NUL never reaches the
+    database (PostgreSQL refuses it in text), and no form here takes JSON (Flask-WTF
+    would read a JSON body as the form)."""
+    if replace_bad_host():
+        abort(400)
+    if not request.query_string.isascii():
+        request.query_string = quote(request.query_string, safe=_QUERY_SAFE).encode()
+    if request.method in BODY_METHODS and request.is_json:
+        abort(415)
+    if _has_nul(request.args):
+        abort(400)
+    if request.method in BODY_METHODS and _has_nul(request.form):
+        abort(400)
+
+
+def _trusted_hosts(value) -> list[str] | None:
+    """NGO_TRUSTED_HOSTS as a list: JSON, or host names split by commas or spaces."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return [str(host).strip() for host in value if str(host).strip()]
+
+
 def add_security_headers(response):
     """Set the policy headers on every response, error pages included."""
     response.headers["Content-Security-Policy"] = content_security_policy()
@@ -57,7 +137,11 @@ def add_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    """Install the URL guard, the headers and the nonce helper."""
+    """Install the request guards, the headers and the nonce helper."""
+    app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config.get("TRUSTED_HOSTS"))
+    app.url_map.converters["int"] = IdConverter
+    # First of all: CSRF and every other check build URLs and read the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed_requests)
     app.before_request(refuse_odd_urls)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

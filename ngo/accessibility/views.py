@@ -39,7 +39,10 @@ def safe_next(target: str | None) -> str:
         return "/"  # browsers drop tabs and newlines and read "\" as "/"
     if not target.startswith("/") or target.startswith("//"):
         return "/"
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" where a host would be
+        return "/"
     if parts.scheme or parts.netloc:
         return "/"
     return quote(target, safe=_PATH_SAFE)
@@ -53,7 +56,10 @@ def current_path() -> str:
     if request.method in ("GET", "HEAD"):
         path, query = request.path, request.query_string.decode("latin-1")
     else:
-        referrer = urlsplit(request.referrer or "")
+        try:
+            referrer = urlsplit(request.referrer or "")
+        except ValueError:  # "http://[::1" and other hosts no URL can have
+            return "/"
         if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
             return "/"
         path, query = referrer.path, referrer.query
