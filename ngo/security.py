@@ -61,6 +61,17 @@ class IdConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def database_id(value) -> int:
+    """`coerce` for a form's id fields: a number an id column can hold, else ValueError.
+
+    `coerce=int` lets any length through, and SQLite cannot bind a number past
+    2**63, so a made-up id in a form would fail in the database, not the form."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(f"{value!r} is not an id")
+    return number
+
+
 def _fallback_host() -> str:
     """A host the site answers to, for building URLs when the request's is unusable."""
     config = current_app.config

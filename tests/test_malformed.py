@@ -213,3 +213,29 @@ def test_a_nul_in_any_form_field_is_400(client, make_statement):
 )
 def test_an_id_no_column_can_hold_is_404(admin, path):
     assert_site_page(admin.get(path), 404)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"position": "9" * 400},
+        {"position": "-" + "9" * 30},
+        {"parent": "9" * 30},
+        {"parent": "-1"},
+    ],
+)
+def test_a_huge_number_in_the_category_form_is_a_form_error(admin, fields):
+    token = token_of(admin.get("/admin/categories/new"))
+    data = {"csrf_token": token, "name": "Rights", "position": "0", "parent": "0"}
+    response = admin.post("/admin/categories/new", data=data | fields)
+    assert response.status_code == 422
+    assert 'class="field__errors"' in response.text
+
+
+def test_a_huge_comment_id_in_the_moderation_form_is_400(admin):
+    token = token_of(admin.get("/admin/comments"))
+    response = admin.post(
+        "/admin/comments",
+        data={"csrf_token": token, "action": "approve", "ids": ["1", "9" * 30]},
+    )
+    assert_site_page(response, 400)

@@ -24,6 +24,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -43,6 +44,7 @@ from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
 from ngo.importer import LANGUAGE, SLUG, make_slug
 from ngo.models import ROLES, STATUSES, Category, Organisation, Statement, User
+from ngo.security import database_id
 
 TITLE_MAX = 500
 SUMMARY_MAX = 2000
@@ -61,6 +63,16 @@ def lower(value):
 http_url = http_url_validator(
     "Enter a web address that starts with http:// or https://, or leave it empty."
 )
+
+
+def small_number(message: str):
+    """A validator that stops at a number far out of any range (before NumberRange)."""
+
+    def check(form, field):
+        if field.data is not None and abs(field.data) > 10**15:
+            raise StopValidation(message)
+
+    return check
 
 
 def slug_format(form, field):
@@ -198,7 +210,7 @@ class StatementForm(FlaskForm):
         "* for a list item, [text](https://address) for a link. "
         "Use Preview to check it.",
     )
-    categories = CheckboxesField("Categories", coerce=int)
+    categories = CheckboxesField("Categories", coerce=database_id)
     signatories = TextAreaField(
         "Signatories",
         filters=[multi_line],
@@ -293,12 +305,14 @@ class CategoryForm(FlaskForm):
         description="The end of the category's address. Leave it empty to make one "
         "from the name.",
     )
-    parent = SelectField("Parent", coerce=int, validate_choice=True)
+    parent = SelectField("Parent", coerce=database_id, validate_choice=True)
     position = IntegerField(
         "Position",
         default=0,
         validators=[
             InputRequired("Enter a number (0 comes first)."),
+            # NumberRange compares as a float, which a huge number overflows.
+            small_number("Enter a number from 0 to 100000."),
             NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
         ],
         description="Order among categories with the same parent: "
@@ -464,6 +478,6 @@ MODERATION_ACTIONS = ("approve", "unapprove", "spam", "trash", "delete")
 class ModerationForm(FlaskForm):
     """The queue's buttons: one comment (`one` = "action:id") or the ticked ones."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    ids = SelectMultipleField(coerce=database_id, validate_choice=False)
     action = HiddenField()
     one = HiddenField()
