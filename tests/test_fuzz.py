@@ -18,6 +18,7 @@ from ngo.models import Category, Comment, Organisation, Statement, User
 from tests.fuzzing import (
     ADMIN_EMAIL,
     LOOPBACK,
+    MAX_BODY,
     SECRET_KEY,
     SIGN_OUT,
     USER_AGENT,
@@ -186,6 +187,14 @@ def _problem(response) -> str | None:
         return None
     if response.header("Content-Security-Policy") is None:
         return f"{response.status} without the security headers"
+    html = (response.header("Content-Type") or "").startswith("text/html")
+    if (
+        response.status >= 400
+        and html
+        and response.body
+        and SITE_PAGE not in (response.body)
+    ):
+        return f"{response.status} without the site's own page"
     return None
 
 
@@ -203,67 +212,89 @@ REFUSED_HOSTS = [
 IGNORED_HOSTS = [b"\xff\xfe", b"[::1", b"example.org:port", b"", b"a b"]
 
 
-def _raw_get(port: int, target: bytes, host: bytes | None = None):
-    """GET over a socket, the target and Host sent exactly as given."""
-    host = f"{LOOPBACK}:{port}".encode() if host is None else host
-    response = exchange(port, build(b"GET", target, [(b"Host", host)]))
-    assert response is not None, target
-    return response
+# Raw query bytes, read as their percent-encoding: (target, status when anonymous).
+RAW_QUERIES = [
+    (b"/?page=\xff", 404),
+    (b"/?page=1&q=\xc3", 200),
+    (b"/accessibility?next=\xff", 200),
+    (b"/accessibility?next=/\xc3\xa9", 200),
+    (b"/admin/?\xff", 302),
+    (b"/admin/statements?q=\xff", 302),
+    (b"/admin/comments?status=\xfe\xff", 302),
+    (b"/admin/login?next=\xff", 200),
+]
+ADMIN_PAGES = [b"/admin/", b"/admin/statements", b"/admin/comments", b"/admin/users"]
+FORM_PATHS = ["/accessibility", "/admin/login", "/statements/{slug}/comments"]
+JSON_BODIES = [b"{", b"[1,2]", b'"x"', b'{"bg":123}']
 
 
-@pytest.mark.parametrize("host", REFUSED_HOSTS)
-@pytest.mark.parametrize("path", [b"/", b"/admin/", b"/accessibility", b"/nope"])
-def test_gunicorn_answers_a_host_idna_refuses_with_the_site_400(site, host, path):
-    server, _ = site
-    response = _raw_get(server.port, path, host)
-    assert response.status == 400
-    assert SITE_PAGE in response.body
-    assert "frame-ancestors 'none'" in response.header("Content-Security-Policy")
-    assert response.header("X-Content-Type-Options") == "nosniff"
-
-
-@pytest.mark.parametrize("host", IGNORED_HOSTS)
-def test_gunicorn_serves_a_host_werkzeug_ignores(site, host):
-    server, _ = site
-    response = _raw_get(server.port, b"/", host)
-    assert response.status == 200 and SITE_PAGE in response.body
-
-
-@pytest.mark.parametrize(
-    "target, status",
-    [
-        (b"/?page=\xff", 404),
-        (b"/?page=1&q=\xc3", 200),
-        (b"/accessibility?next=\xff", 200),
-        (b"/accessibility?next=/\xc3\xa9", 200),
-        (b"/admin/?\xff", 302),
-        (b"/admin/statements?q=\xff", 302),
-        (b"/admin/comments?status=\xfe\xff", 302),
-        (b"/admin/login?next=\xff", 200),
-    ],
-)
-def test_gunicorn_reads_raw_query_bytes_as_percent_encoded(site, target, status):
-    server, _ = site
-    response = _raw_get(server.port, target)
-    assert response.status == status
-    assert response.header("Content-Security-Policy")
-
-
-def test_signed_in_admin_pages_take_raw_query_bytes(site):
-    server, targets = site
-    admin = _identities(server.port, targets)[-1]
-    for path in ("/admin/", "/admin/statements", "/admin/comments", "/admin/users"):
-        raw = build(
-            b"GET",
-            path.encode() + b"?q=\xff&action=\xc3&outcome=\xfe\xff",
-            [
-                (b"Host", f"{LOOPBACK}:{server.port}".encode()),
-                (b"User-Agent", USER_AGENT.encode()),
-                (b"Cookie", admin.cookie.encode()),
-            ],
+def _malformed_requests(port: int, targets: Targets, identities):
+    """(what, raw request, expected status) for each case the issue reproduced."""
+    host = f"{LOOPBACK}:{port}".encode()
+    reader, admin = identities[1], identities[2]
+    slug = targets.slugs["statement"][0]
+    cases = []
+    for bad in REFUSED_HOSTS:
+        for path in (b"/", b"/admin/", b"/accessibility", b"/nope"):
+            request = build(b"GET", path, [(b"Host", bad)])
+            cases.append((f"Host {bad[:20]!r} on {path!r}", request, 400))
+    for odd in IGNORED_HOSTS:
+        cases.append((f"Host {odd!r}", build(b"GET", b"/", [(b"Host", odd)]), 200))
+    for target, status in RAW_QUERIES:
+        cases.append((repr(target), build(b"GET", target, [(b"Host", host)]), status))
+    signed_in = [
+        (b"Host", host),
+        (b"User-Agent", USER_AGENT.encode()),
+        (b"Cookie", admin.cookie.encode()),
+    ]
+    for page in ADMIN_PAGES:
+        target = page + b"?q=\xff&action=\xc3&outcome=\xfe\xff"
+        cases.append((f"admin {target!r}", build(b"GET", target, signed_in), 200))
+    for path in FORM_PATHS:
+        target = path.format(slug=slug).encode()
+        form = [
+            (b"Host", host),
+            (b"Content-Type", b"application/x-www-form-urlencoded"),
+        ]
+        huge = b"comment=" + b"a" * MAX_BODY
+        cases.append(
+            (f"{MAX_BODY} bytes to {path}", build(b"POST", target, form, huge), 413)
         )
-        response = exchange(server.port, raw)
-        assert response.status == 200, (path, response.status)
+        as_reader = [
+            (b"Host", host),
+            (b"User-Agent", USER_AGENT.encode()),
+            (b"Cookie", reader.cookie.encode()),
+            (b"X-CSRFToken", reader.token.encode()),
+            (b"Accept", b"application/json"),
+            (b"Content-Type", b"application/json"),
+        ]
+        for body in JSON_BODIES:
+            request = build(b"POST", target, as_reader, body)
+            cases.append((f"JSON {body!r} to {path}", request, 415))
+        with_referrer = [(b"Host", host), (b"Referer", b"http://[::1")]
+        request = build(b"POST", target, with_referrer, b"")
+        cases.append((f"Referer http://[::1 on {path}", request, 400))
+    return cases
+
+
+def test_malformed_requests_get_the_site_page_and_headers(site):
+    """Each case the issue reproduced (a 5xx then), over a socket to gunicorn."""
+    server, targets = site
+    identities = _identities(server.port, targets)
+    wrong = []
+    for what, request, status in _malformed_requests(server.port, targets, identities):
+        response = exchange(server.port, request)
+        if response is None or response.status != status:
+            wrong.append(f"{what}: {response and response.status}, not {status}")
+        elif SITE_PAGE not in response.body and status != 302:
+            wrong.append(f"{what}: {status} without the site's own page")
+        elif (
+            "frame-ancestors 'none'"
+            not in (response.header("Content-Security-Policy") or "")
+            or response.header("X-Content-Type-Options") != "nosniff"
+        ):
+            wrong.append(f"{what}: {status} without the security headers")
+    assert not wrong, "\n".join(wrong) + f"\n{server.log_text()}"
 
 
 def test_fuzzed_requests_never_get_a_5xx(site):
