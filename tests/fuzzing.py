@@ -339,6 +339,12 @@ def forms_in(html: str, page: str, admin: bool) -> list[Form]:
     return [f for f in reader.forms if not SIGN_OUT.search(f.action)]
 
 
+# Which slugs a route's first path segment takes.
+SLUG_KINDS = {
+    "statements": "statement",
+    "category": "category",
+    "organisations": "organisation",
+}
 # Forms that hash a password or render Markdown in a child process (~0.2 s each)
 # are sent less often, so that a run of thousands stays within a minute.
 SLOW_FORMS = re.compile(r"^/admin/(statements|users|account)")
@@ -435,6 +441,10 @@ TEXT_VALUES = [
     "é" * 3000,
     "x" * 70_000,
     "<script>alert(1)</script>",
+    "<b>x\n\n" * 9000,
+    "<i>" * 20_000,
+    "<blockquote>\n\n" * 5000,
+    "<a href='http://x'>" * 3000,
     '"><img src=x onerror=alert(1)>',
     "{{7*7}}",
     "' OR 1=1 --",
@@ -690,13 +700,16 @@ class Fuzzer:
             methods = ("GET", "POST")
         else:
             rule, methods = rng.choice(self.targets.rules)
-            path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: self._arg(rng, m), rule)
+            kind = SLUG_KINDS.get(rule.strip("/").split("/")[0], "")
+            path = re.sub(
+                r"<(?:(\w+):)?(\w+)>", lambda m: self._arg(rng, m, kind), rule
+            )
         if rng.random() < 0.1:
             return rng.choice(ODD_METHODS), path
         method = "POST" if "POST" in methods and rng.random() < 0.6 else "GET"
         return method.encode(), path
 
-    def _arg(self, rng, match) -> str:
+    def _arg(self, rng, match, kind: str) -> str:
         """A value for one URL argument: a real slug or id mostly, junk sometimes."""
         converter, name = match.group(1), match.group(2)
         roll = rng.random()
@@ -707,12 +720,11 @@ class Fuzzer:
             return rng.choice(["0", "99999999", "9" * 30, "-1"])
         if converter == "path":
             return rng.choice(["css/site.css", "js/accessibility.js", "x", "../x"])
-        pool = self.targets.slugs.get("statement", []) + self.targets.slugs.get(
-            "category", []
-        )
-        if roll < 0.8 and pool:
-            kind = {"slug": None}.get(name)
-            return rng.choice(self.targets.slugs.get(kind or "", []) or pool)
+        pool = self.targets.slugs.get(kind) or sum(self.targets.slugs.values(), [])
+        if roll < 0.7 and pool:
+            return rng.choice(pool)
+        if roll < 0.8:  # a slug of another kind
+            return rng.choice(sum(self.targets.slugs.values(), []) or ["x"])
         return quote(rng.choice(TEXT_VALUES)[:200].encode("utf-8", "surrogatepass"))
 
     def _mutate_path(self, rng, path: str) -> bytes:
