@@ -31,14 +31,16 @@ MAX_BODY = 1024 * 1024
 def run_flask(database_url: str, *args: str) -> None:
     """Run `flask --app ngo ARGS` against this database, as the README says."""
     env = dict(os.environ, NGO_DATABASE_URL=database_url, NGO_SECRET_KEY=SECRET_KEY)
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "ngo", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         timeout=120,
     )
+    if done.returncode:
+        output = (done.stdout + done.stderr).decode("utf-8", "replace")
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{output[-3000:]}")
 
 
 @dataclass
@@ -339,6 +341,14 @@ def forms_in(html: str, page: str, admin: bool) -> list[Form]:
     return [f for f in reader.forms if not SIGN_OUT.search(f.action)]
 
 
+# Cookies the site sets, each of which the fuzzer bends.
+COOKIE_NAMES = (
+    "session",
+    "ngo_a11y",
+    "ngo_device",
+    "comment_author",
+    "comment_pending",
+)
 # Which slugs a route's first path segment takes.
 SLUG_KINDS = {
     "statements": "statement",
@@ -787,10 +797,33 @@ class Fuzzer:
     def _headers(self, rng, who: Identity) -> list[tuple[bytes, bytes]]:
         """Host, Cookie, Referer, language and friends; usually sane, often odd."""
         headers = []
-        if rng.random() < 0.9:
+        roll = rng.random()
+        if roll < 0.9:
             headers.append((b"Host", self.host))
-        else:
+        elif roll < 0.98:
             headers.append((b"Host", rng.choice(self._bad_hosts())))
+        if rng.random() < 0.2:
+            headers.append(
+                (
+                    b"X-Forwarded-For",
+                    rng.choice(
+                        [
+                            b"203.0.113.%d" % rng.randrange(256),
+                            b"2001:db8::%x" % rng.randrange(65536),
+                            b"unknown",
+                            b"",
+                            b"1.2.3.4, 5.6.7.8, ::1",
+                            b"999.999.999.999",
+                            b"\xff" * 10,
+                            b"x" * 2000,
+                        ]
+                    ),
+                )
+            )
+        if rng.random() < 0.05:
+            headers.append(
+                (b"X-Forwarded-Proto", rng.choice([b"https", b"http", b"", b"\xff"]))
+            )
         # A staff session is bound to its browser: the admin keeps its own.
         if rng.random() < 0.9 or who.name == "admin":
             headers.append((b"User-Agent", USER_AGENT.encode()))
@@ -881,8 +914,10 @@ class Fuzzer:
     def _cookie(self, rng, who: Identity) -> bytes | None:
         """The identity's own cookies, or broken ones."""
         roll = rng.random()
-        if roll < 0.75:
+        if roll < 0.7:
             return who.cookie.encode() if who.cookie else None
+        if roll < 0.8:
+            return self._bent_cookie(rng, who)
         return rng.choice(
             [
                 b"session=" + who.cookie.encode()[-40:],
@@ -901,6 +936,24 @@ class Fuzzer:
                 who.cookie.encode() + b"; ngo_a11y=bg:#123456",
             ]
         )
+
+    def _bent_cookie(self, rng, who: Identity) -> bytes:
+        """The identity's cookies with one of them cut, padded or replaced."""
+        jar = [p.split("=", 1) for p in who.cookie.split("; ") if "=" in p]
+        names = [n for n, _ in jar] + list(COOKIE_NAMES)
+        name = rng.choice(names)
+        value = dict(jar).get(name, "x")
+        bent = rng.choice(
+            [
+                value[: rng.randrange(len(value) + 1)],
+                value + rng.choice(["x", ".", "==", "\\", '"']),
+                value[::-1],
+                rng.choice(TEXT_VALUES)[:300],
+                "",
+            ]
+        )
+        jar = [(n, v) for n, v in jar if n != name] + [(name, bent)]
+        return "; ".join(f"{n}={v}" for n, v in jar).encode("utf-8", "surrogatepass")
 
     def _referer(self, rng) -> bytes:
         """A referrer: ours, someone else's, or not a URL at all."""
