@@ -97,16 +97,18 @@ class CommentForm(FlaskForm):
         self.parent: Comment | None = None
         self.clean_body: Markup | None = None
 
-    def validate_comment(self, field):
-        """Clean the comment once; refuse it if nothing readable is left."""
-        if field.errors:
-            return
-        self.clean_body = clean_comment_html(field.data)
-        if not plain_text(self.clean_body):
-            raise ValidationError(
-                "Enter your comment as text: what you typed was only HTML that is "
-                "not allowed here."
-            )
+    def clean(self) -> bool:
+        """Clean the comment once, after every cheap check has passed; refuse it
+        (False, with the message on the field) if nothing readable is left."""
+        self.clean_body = clean_comment_html(self.comment.data)
+        if plain_text(self.clean_body):
+            return True
+        self.comment.errors = [
+            *self.comment.errors,
+            "Enter your comment as text: what you typed was only HTML that is "
+            "not allowed here.",
+        ]
+        return False
 
     def validate_comment_parent(self, field):
         """A reply must answer an approved comment of the same statement."""

@@ -61,8 +61,54 @@ def _claim_flood_slots(keys: list[str], now, cutoff) -> bool:
     return len(db.session.execute(claim).all()) == len(keys)
 
 
+def _flood_keys(form: CommentForm) -> list[str]:
+    """The flood slots a post takes: its email's and its client's."""
+    keys = [keyed_hash("comment-flood-email", form.email_normalised)]
+    if request.remote_addr:
+        keys.append(keyed_hash("comment-flood-ip", request.remote_addr))
+    return keys
+
+
+def _flood_cutoff(now):
+    """Posts at or before this moment no longer hold their flood slot."""
+    return now - timedelta(seconds=max(0, current_app.config["COMMENT_FLOOD_SECONDS"]))
+
+
+def _duplicate_of(statement: Statement, form: CommentForm, fingerprint: str):
+    """An EXISTS for a live comment with the same text by the same person."""
+    return exists().where(
+        Comment.statement_id == statement.id,
+        Comment.body_hash == fingerprint,
+        Comment.status != "trash",
+        or_(
+            Comment.author_email == form.email_normalised,
+            Comment.author_name == form.author.data,
+        ),
+    )
+
+
+def early_refusal(statement: Statement, form: CommentForm) -> str | None:
+    """Say "duplicate" or "flood" when one read already shows a refusal.
+
+    Runs before the comment is cleaned, so that a flood of large bodies costs
+    an indexed read each, not the sanitiser's work. post_comment decides again
+    inside its transaction (two posts may race past this check together).
+    """
+    taken = exists().where(
+        CommentThrottle.key.in_(_flood_keys(form)),
+        CommentThrottle.posted_at > _flood_cutoff(utcnow()),
+    )
+    duplicate = _duplicate_of(statement, form, body_fingerprint(form.comment.data))
+    is_duplicate, is_taken = db.session.execute(
+        db.select(duplicate.label("duplicate"), taken.label("taken"))
+    ).one()
+    if is_duplicate:
+        return "duplicate"
+    return "flood" if is_taken else None
+
+
 def post_comment(statement: Statement, form: CommentForm) -> Posted:
-    """Store a validated comment under the moderation rules, or refuse it.
+    """Store a validated, cleaned comment under the moderation rules, or refuse it.
 
     A handful of queries: the flood claim, one read for the duplicate and
     trusted-commenter checks, the insert, and the count update when approved.
@@ -71,19 +117,12 @@ def post_comment(statement: Statement, form: CommentForm) -> Posted:
     now = utcnow()
     email = form.email_normalised
     address = request.remote_addr or ""
-    keys = [keyed_hash("comment-flood-email", email)]
-    if address:
-        keys.append(keyed_hash("comment-flood-ip", address))
-    cutoff = now - timedelta(seconds=max(0, config["COMMENT_FLOOD_SECONDS"]))
+    keys = _flood_keys(form)
+    cutoff = _flood_cutoff(now)
     fingerprint = body_fingerprint(form.comment.data)
     try:
         claimed = _claim_flood_slots(keys, now, cutoff)
-        duplicate = exists().where(
-            Comment.statement_id == statement.id,
-            Comment.body_hash == fingerprint,
-            Comment.status != "trash",
-            or_(Comment.author_email == email, Comment.author_name == form.author.data),
-        )
+        duplicate = _duplicate_of(statement, form, fingerprint)
         trusted = exists().where(
             Comment.author_email == email, Comment.status == "approved"
         )

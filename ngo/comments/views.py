@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 from ngo.comments.forms import CommentForm
 from ngo.comments.listing import comment_section, render_statement_page
 from ngo.comments.moderation import comments_closed
-from ngo.comments.posting import post_comment, prune_flood_records
+from ngo.comments.posting import early_refusal, post_comment, prune_flood_records
 from ngo.comments.tokens import (
     AUTHOR_COOKIE,
     add_pending,
@@ -78,7 +78,14 @@ def create(slug):
     if comments_closed(statement):
         return _refuse(statement, None, 403, notice="closed")
     form = CommentForm(statement=statement)
+    # Cheap checks first (CSRF ran before the view): the fields and their
+    # lengths, then one read for a duplicate or a flood; only then the cleaning.
     if not form.validate_on_submit():
+        return _refuse(statement, form, 422)
+    refusal = early_refusal(statement, form)
+    if refusal:
+        return _refuse(statement, form, REFUSALS[refusal], notice=refusal)
+    if not form.clean():
         return _refuse(statement, form, 422)
     posted = post_comment(statement, form)
     if posted.refusal:
