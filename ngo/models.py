@@ -236,6 +236,26 @@ class Statement(db.Model):
         return f"<Statement {self.slug}>"
 
 
+class SiteRevision(db.Model):
+    """The site's revisions, one row (id 1): what cached list pages are keyed on.
+
+    `revision` moves on with every change a list of statements shows (a statement
+    published, unpublished or edited, a comment approved, a category or organisation
+    changed); `frame_revision` only with what every page shows around its own
+    content (category tree and names, organisation names, slugs and websites), so
+    that a statement page outlives changes to other statements. ngo.revisions moves
+    both; a missing row reads as 0.
+    """
+
+    __tablename__ = "site_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    frame_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class StatementView(db.Model):
     """When a reader (a keyed hash, never the raw IP) last counted as a view."""
 

@@ -1,62 +1,227 @@
-"""Content revisions: every change that shows on a statement page moves its revision on.
+"""Revisions: what moved on since a page was cached, costing what the change costs.
 
-One listener sees every ORM change: a statement edited (its fields, categories or
-signatories) gets a new revision and `updated_at`; a category or an organisation
-changed (names, tree, websites, in the navigation and trails of every page) moves
-every statement on. Changes made with bulk SQL say so themselves with
-`bump_revision()`. The views counter changes no revision: the count is a slot of
-the cached page (ngo.pagecache).
+Two kinds of number, both moved on in the database, so every worker and server sees
+a change at once:
+
+- `Statement.revision`, one per statement: moves on when something that statement's
+  own page shows really changed (title, body, date, language, summary, status,
+  comments open, its categories or signatories in their order, its comments). The
+  views counter moves nothing: the count is a slot of the cached page.
+- The site revision, ONE row (`ngo.models.SiteRevision`) with two numbers:
+  `revision` moves on with every change a list of statements shows (a statement
+  published, unpublished or edited while published, a comment approved, a category
+  or organisation added, renamed, moved or given a website); `frame_revision` only
+  with what every page shows around its own content (the category tree and names,
+  organisation names, slugs and websites). A change of that kind moves this row on,
+  never the statement table.
+
+Keys, then: a list page (home, statement lists, category, organisation) is cached
+under `site_revision()`; a statement page under its own revision and
+`frame_revision()`. Read the revision before the data it keys, or in the same
+query (`site_revision_column()` / `frame_revision_column()`): then a page can only
+be newer than its key, never older.
+
+ORM changes are seen by the listeners below, comparing values (re-assigning an
+unchanged website, or an organisation that merely sits in `session.dirty` because a
+new signature was appended to it, moves nothing). Changes made with bulk SQL say so:
+`bump_revision()` in the SET clause of an UPDATE of statements, and
+`move_site_on()` when lists show the change (comment counts). The site row is moved
+once per transaction, at the commit, so its row lock is held for an instant.
 """
 
-from sqlalchemy import event, update
+from __future__ import annotations
+
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ngo.extensions import db
 from ngo.models import (
     Category,
     Organisation,
     Signature,
+    SiteRevision,
     Statement,
     StatementCategory,
     utcnow,
 )
 
-_SITE_WIDE = (Category, Organisation)
 _PART_OF_STATEMENT = (Signature, StatementCategory)
+# What a statement page does not show (or shows from a slot): moves no revision.
+_NOT_SHOWN = frozenset(
+    {"views", "revision", "updated_at", "created_at", "body_markdown"}
+)
+# What every page (navigation, trails, signatory lists) shows of these.
+_FRAME_FIELDS = {
+    Category: frozenset({"name", "slug", "parent", "parent_id", "position"}),
+    Organisation: frozenset({"name", "slug", "website"}),
+}
+# session.info keys: statements whose parts changed in this flush; the site change
+# to make at the commit (None, "lists" or "frame").
+_STATEMENTS = "revisions_statements"
+_SITE = "revisions_site"
+_ROW = SiteRevision.__table__
 
 
-def bump_revision():
+def site_revision() -> int:
+    """The site revision that list pages are keyed on: one primary-key read."""
+    return db.session.scalar(select(site_revision_column())) or 0
+
+
+def frame_revision() -> int:
+    """The revision of what every page shows around its content: one read."""
+    return db.session.scalar(select(frame_revision_column())) or 0
+
+
+def site_revision_column():
+    """The site revision as a column, to fold into another query's SELECT list."""
+    return _column(_ROW.c.revision, "site_revision")
+
+
+def frame_revision_column():
+    """The frame revision as a column, to fold into another query's SELECT list."""
+    return _column(_ROW.c.frame_revision, "frame_revision")
+
+
+def _column(column, label: str):
+    """A scalar subquery of one number of the site row, 0 when the row is missing."""
+    value = select(column).where(_ROW.c.id == 1).scalar_subquery()
+    return func.coalesce(value, 0).label(label)
+
+
+def bump_revision() -> dict:
     """The SET clause that moves a statement's revision on, for bulk UPDATEs."""
     return {"revision": Statement.revision + 1}
 
 
+def move_site_on(session: Session | None = None, *, frame: bool = False) -> None:
+    """Have the site revision moved on when this transaction commits (one row).
+
+    For changes made with bulk SQL that lists show, such as a comment count; with
+    `frame`, for what every page shows. The ORM's changes need no call.
+    """
+    _note_site(session if session is not None else db.session(), frame)
+
+
+def _note_site(session: Session, frame: bool) -> None:
+    """Remember the larger of the site changes this transaction has made."""
+    if frame or session.info.get(_SITE) is None:
+        session.info[_SITE] = "frame" if frame else "lists"
+
+
+def _changed(obj, keys=None) -> bool:
+    """Whether any attribute (of keys, if given) has a new value, compared by value."""
+    for attr in inspect(obj).attrs:
+        if keys is not None and attr.key not in keys:
+            continue
+        if keys is None and attr.key in _NOT_SHOWN:
+            continue
+        if attr.history.has_changes():
+            return True
+    return False
+
+
+def _was_or_is_published(statement: Statement) -> bool:
+    """Whether a list showed the statement before this change or will after it."""
+    history = inspect(statement).attrs.status.history
+    before = list(history.deleted) + list(history.unchanged)
+    return "published" in before or statement.status in ("published", None)
+
+
+def _statement_of(part) -> int | None:
+    """The id of the statement a signature or category link belongs to."""
+    if part.statement_id is not None:
+        return part.statement_id
+    owner = getattr(part, "statement", None)
+    return owner.id if owner is not None else None
+
+
 @event.listens_for(Session, "before_flush")
-def _stamp_changed_statements(session, flush_context, instances):
-    """Give edited statements a new revision; note the rest for after the flush."""
+def _note_changes(session, flush_context, instances):
+    """Stamp statements whose page changed; note parts and site changes for later."""
     now = utcnow()
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    parts = session.info.setdefault(_STATEMENTS, set())
+    stamped = set()
+    for obj in session.new:
         if isinstance(obj, Statement):
-            if (
-                obj not in session.new
-                and obj not in session.deleted
-                and session.is_modified(obj)
-            ):
-                obj.revision = (obj.revision or 0) + 1
+            if _was_or_is_published(obj):
+                _note_site(session, False)
+        elif isinstance(obj, _PART_OF_STATEMENT):
+            if (statement_id := _statement_of(obj)) is not None:
+                parts.add(statement_id)
+        elif type(obj) in _FRAME_FIELDS:
+            _note_site(session, True)
+    for obj in session.dirty:
+        if isinstance(obj, Statement):
+            if _changed(obj):
+                # In SQL, so that two saves at once cannot both write the same number.
+                obj.revision = Statement.revision + 1
                 obj.updated_at = now
-        elif isinstance(obj, _PART_OF_STATEMENT) and obj.statement_id is not None:
-            session.info.setdefault("statements_changed", set()).add(obj.statement_id)
-        elif isinstance(obj, _SITE_WIDE):
-            session.info["site_changed"] = True
+                stamped.add(obj.id)
+                if _was_or_is_published(obj):
+                    _note_site(session, False)
+        elif isinstance(obj, _PART_OF_STATEMENT):
+            if _changed(obj, {"position", "statement_id"}):
+                parts.add(_statement_of(obj))
+        elif type(obj) in _FRAME_FIELDS:
+            if _changed(obj, _FRAME_FIELDS[type(obj)]):
+                _note_site(session, True)
+    for obj in session.deleted:
+        if isinstance(obj, Statement):
+            if _was_or_is_published(obj):
+                _note_site(session, False)
+        elif isinstance(obj, _PART_OF_STATEMENT):
+            parts.add(_statement_of(obj))
+        elif type(obj) in _FRAME_FIELDS:
+            _note_site(session, True)
+    parts -= stamped | {None}
 
 
 @event.listens_for(Session, "after_flush")
 def _move_statements_on(session, flush_context):
-    """Signatories or categories reordered: those pages; a name or tree: every page."""
+    """Signatories or categories reordered or moved: those statements, one UPDATE."""
+    ids = session.info.pop(_STATEMENTS, None)
+    if not ids:
+        return
     table = Statement.__table__
-    moved_on = {"revision": table.c.revision + 1, "updated_at": table.c.updated_at}
-    ids = session.info.pop("statements_changed", None)
-    if session.info.pop("site_changed", False):
-        session.connection().execute(update(table).values(moved_on))
-    elif ids:
-        session.connection().execute(
-            update(table).where(table.c.id.in_(ids)).values(moved_on)
-        )
+    session.connection().execute(
+        update(table)
+        .where(table.c.id.in_(sorted(ids)))
+        .values(revision=table.c.revision + 1, updated_at=utcnow())
+    )
+    # Their lists show trails in order, and organisation pages who signed.
+    _note_site(session, False)
+
+
+@event.listens_for(Session, "before_commit")
+def _move_site_on(session):
+    """At the commit of the outermost transaction: the site row, once, if needed."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    change = session.info.pop(_SITE, None)
+    if change is not None:
+        _upsert_site_row(session.connection(), frame=change == "frame")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction):
+    """A rolled back (or committed) transaction leaves nothing noted behind."""
+    if transaction.parent is None:
+        session.info.pop(_STATEMENTS, None)
+        session.info.pop(_SITE, None)
+
+
+def _upsert_site_row(connection, *, frame: bool) -> None:
+    """Move the site row on in one statement (making it, if a test emptied it)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    moved = {"revision": _ROW.c.revision + 1, "updated_at": now}
+    if frame:
+        moved["frame_revision"] = _ROW.c.frame_revision + 1
+    statement = (
+        dialect.insert(_ROW)
+        .values(id=1, revision=1, frame_revision=int(frame), updated_at=now)
+        .on_conflict_do_update(index_elements=[_ROW.c.id], set_=moved)
+    )
+    connection.execute(statement)
