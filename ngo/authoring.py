@@ -10,6 +10,7 @@ from itertools import count
 
 from ngo.extensions import db
 from ngo.models import Category, Organisation, SlugRedirect, Statement, name_key
+from ngo.sanitize import plain_text
 
 SLUG_MAX = 200  # the length of every slug column
 SUMMARY_LENGTH = 300
@@ -159,11 +160,80 @@ def legacy_slug(text: str, max_length: int = 120) -> str:
     return slugify(text or "", max_length=max_length, word_boundary=True) or "item"
 
 
-def shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
-    """The start of a text, cut at a word boundary for a summary."""
+# Block elements of a clean statement body: each ends a piece of the summary.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption"
+    r"|blockquote|pre|hr|div)\b[^>]*>",
+    re.IGNORECASE,
+)
+_LINE_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+# Closing quotes and brackets that may follow a sentence's last mark.
+_CLOSERS = "\"'”’»)\\]"
+# A piece that already ends with punctuation gets no full stop of ours (։ is the
+# Armenian full stop).
+_PUNCTUATED = re.compile(rf"[.!?…։;:,][{_CLOSERS}]*$")
+# Where a sentence ends inside a text: its mark, closers, then a space.
+_SENTENCE_END = re.compile(rf"[.!?…։][{_CLOSERS}]*(?=\s)")
+_HEADING_END = re.compile(r"</h[1-6]>", re.IGNORECASE)
+_ARMENIAN = re.compile("[\u0531-\u0587]")
+# A cut at a sentence end is taken if it keeps at least this share of the room.
+_SENTENCE_SHARE = 0.5
+
+
+def summarise(body_html: str, length: int = SUMMARY_LENGTH) -> str:
+    """A plain-text summary of a clean statement body, at most `length` characters.
+
+    Headings, list items and table cells end with punctuation instead of running
+    into the next ("Findings. Detention conditions ..."; Armenian text with its own
+    full stop, ։); a long text is cut at the end of a sentence (not right after a
+    heading) or else between words, and ends with an ellipsis.
+    """
+    html = _LINE_BREAK.sub(" ", body_html or "")
+    pieces, after_headings, size = [], set(), 0
+    parts = _BLOCK_TAG.split(html)
+    tags = _BLOCK_TAG.findall(html)
+    for index, part in enumerate(parts):
+        text = " ".join(plain_text(part).split())
+        if not text:
+            continue
+        if not _PUNCTUATED.search(text):
+            text += "։" if _ARMENIAN.search(text) else "."
+        size += len(text) + (1 if pieces else 0)
+        pieces.append(text)
+        closing = tags[index] if index < len(tags) else ""
+        if _HEADING_END.match(closing):
+            after_headings.add(size)
+    return shorten(" ".join(pieces), length, avoid=after_headings)
+
+
+def shorten(text: str, length: int = SUMMARY_LENGTH, avoid=frozenset()) -> str:
+    """A text of at most `length` characters: whole, or cut at a sentence's end
+    (then " …"; not at the positions in `avoid`) or between words (then "…")."""
     if len(text) <= length:
         return text
-    return text[:length].rsplit(" ", 1)[0] + "…"
+    ends = [
+        m.end()
+        for m in _SENTENCE_END.finditer(text[: length - 1])
+        if m.end() not in avoid
+    ]
+    if ends and ends[-1] >= length * _SENTENCE_SHARE:
+        return text[: ends[-1]] + " …"
+    room = text[: length - 1]
+    if not text[length - 1].isspace() and " " in room.strip():
+        room = room.rstrip().rsplit(" ", 1)[0]
+    return room.rstrip(" ,;:-–—") + "…"
+
+
+def is_automatic_summary(summary: str, body_html: str) -> bool:
+    """Whether a summary is the one made from this body (now, or by the rule before
+    summaries were sentence-aware): an editor did not write it."""
+    old = plain_text(body_html)
+    legacy = (
+        old
+        if len(old) <= SUMMARY_LENGTH
+        else (old[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…")
+    )
+    return summary in (summarise(body_html), legacy)
 
 
 def _cut(slug: str, length: int) -> str:

@@ -44,11 +44,7 @@ def import_statements(files):
     nothing is imported and the exit status is 1.
     """
     try:
-        statements = import_files(
-            list(files),
-            current_app.config["SITE_LANGUAGE"],
-            seconds=current_app.config.get("MARKDOWN_TIMEOUT_SECONDS", 10),
-        )
+        statements = import_files(list(files), current_app.config["SITE_LANGUAGE"])
     except ImportFailure as failure:
         for problem in failure.problems:
             click.echo(str(problem), err=True)

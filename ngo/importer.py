@@ -15,10 +15,10 @@ from ngo.authoring import (
     legacy_slug,
     make_slug,
     organisation_named,
-    shorten,
+    summarise,
 )
 from ngo.extensions import db
-from ngo.markup import RenderError, render_body, render_body_within
+from ngo.markup import render_body
 from ngo.models import Statement, name_key
 from ngo.sanitize import plain_text, safe_web_url
 
@@ -164,16 +164,10 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     )
 
 
-def parse_text(
-    text: str,
-    path: str,
-    default_language: str = "en",
-    seconds: float | None = None,
-) -> ParsedStatement:
+def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStatement:
     """Read and check one file's text; raise ImportFailure naming every problem by
-    file and line. With `seconds`, the body is rendered in a child process that is
-    stopped after that long (Python-Markdown needs minutes for some inputs)."""
-    head, body_md, body_line = split_front_matter(text, path)
+    file and line."""
+    head, body_md, _ = split_front_matter(text, path)
     meta = _FrontMatter(head, path, first_line=2)
     data = meta.data
     for key in data:
@@ -217,11 +211,11 @@ def parse_text(
 
     categories = _parse_categories(data.get("categories", []), meta)
     signatories = _parse_signatories(data.get("signatories", []), meta)
-    body = _render(body_md, seconds, meta, body_line)
+    body = render_body(body_md)
 
     summary = data.get("summary")
     if summary is None:
-        summary = shorten(plain_text(body))
+        summary = summarise(body)
     elif not isinstance(summary, str):
         meta.fail("summary", "summary must be text")
     else:
@@ -245,22 +239,6 @@ def parse_text(
         categories=categories,
         signatories=signatories,
     )
-
-
-def _render(body_md: str, seconds: float | None, meta: _FrontMatter, line: int) -> str:
-    """The body as clean HTML; "" and a problem if it took longer than `seconds`."""
-    if seconds is None:
-        return render_body(body_md)
-    try:
-        return render_body_within(body_md, seconds)
-    except RenderError:
-        meta.fail_at(
-            line,
-            f"the body could not be turned into a page within {seconds:g} "
-            f"second{'' if seconds == 1 else 's'} (long runs of characters such as "
-            "[ * or > cause this)",
-        )
-        return ""
 
 
 def _parse_date(value, meta: _FrontMatter) -> datetime | None:
@@ -381,9 +359,7 @@ def save(parsed: ParsedStatement) -> Statement:
     return statement
 
 
-def read_files(
-    paths: list[str], default_language: str = "en", seconds: float | None = None
-) -> list[ParsedStatement]:
+def read_files(paths: list[str], default_language: str = "en") -> list[ParsedStatement]:
     """Parse and check every file; if any is broken, raise ImportFailure with every
     problem of every file, so that one run shows all there is to mend."""
     parsed, problems, slugs = [], [], {}
@@ -394,7 +370,7 @@ def read_files(
             problems.append(Problem(path, 1, f"cannot read the file: {exc}"))
             continue
         try:
-            item = parse_text(text, path, default_language, seconds)
+            item = parse_text(text, path, default_language)
         except ImportFailure as failure:
             problems += failure.problems
             continue
@@ -412,11 +388,9 @@ def read_files(
     return parsed
 
 
-def import_files(
-    paths: list[str], default_language: str = "en", seconds: float | None = None
-) -> list[Statement]:
+def import_files(paths: list[str], default_language: str = "en") -> list[Statement]:
     """Import files in one transaction: all of them, or nothing."""
-    parsed = read_files(paths, default_language, seconds)
+    parsed = read_files(paths, default_language)
     try:
         statements = [save(item) for item in parsed]
         db.session.commit()

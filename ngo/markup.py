@@ -1,67 +1,66 @@
-"""Statement bodies: Markdown in, sanitised HTML out, optionally within a time limit."""
+"""Statement bodies: Markdown in, sanitised HTML out, in one render → sanitise pass.
+
+The Markdown is CommonMark (markdown-it-py) with tables, strikethrough and bare
+addresses linked as comments link them (http(s)://… and www.…, found by
+linkify-it-py). Its parser does work in proportion to the length of the text, so
+no input needs a time limit or a process of its own. Raw HTML in the Markdown is
+passed on to ngo.sanitize, which keeps only the statement allow-list.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
+import threading
 
 from markupsafe import Markup
 
 from ngo.sanitize import clean_statement_html
 
-EXTENSIONS = ["extra", "sane_lists"]
+# A parser keeps state while it runs (linkify-it remembers its last match): one per
+# thread, made on first use, as the sanitiser's cleaners are.
+_parsers = threading.local()
 
 
-class RenderError(Exception):
-    """The Markdown could not be turned into HTML in the time allowed."""
+def _parser():
+    """This thread's Markdown parser, made once."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = _make_parser()
+    return parser
+
+
+def _make_parser():
+    """CommonMark with tables, strikethrough and bare addresses linked."""
+    # Imported on first use: web workers that only read never render Markdown.
+    from linkify_it import LinkifyIt
+    from markdown_it import MarkdownIt
+
+    class BareAddresses(LinkifyIt):
+        """Addresses typed in full, as comments link them: http(s)://… or www.…,
+        never a bare domain or an email address."""
+
+        def match(self, text):
+            found = super().match(text) or []
+            return [
+                link
+                for link in found
+                if link.schema in ("http:", "https:")
+                or (not link.schema and link.raw[:4].lower() == "www.")
+            ] or None
+
+    linkify = BareAddresses(
+        schemas={"ftp:": None, "//": None, "mailto:": None},
+        options={"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": False},
+    )
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": True})
+    parser.linkify = linkify
+    return parser.enable(["table", "strikethrough", "linkify"])
+
+
+def render_markdown(markdown_text: str) -> str:
+    """The HTML markdown-it-py makes of a text, not yet cleaned (tests compare it)."""
+    return _parser().render(markdown_text or "")
 
 
 def render_body(markdown_text: str) -> Markup:
     """A statement body from Markdown: rendered, then reduced to the allow-list."""
-    import markdown  # imported on first use: web workers that only read never need it
-
-    html = markdown.markdown(markdown_text or "", extensions=EXTENSIONS)
-    return clean_statement_html(html)
-
-
-def _render_into(markdown_text: str, connection) -> None:
-    """In the child process: render, send the HTML back, exit."""
-    try:
-        connection.send(str(render_body(markdown_text)))
-    finally:
-        connection.close()
-
-
-def _context():
-    """fork where there is one: the child starts at once and imports nothing of
-    ours again (a forkserver or spawn child would re-import the main script)."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def render_body_within(markdown_text: str, seconds: float) -> Markup:
-    """render_body in a child process, killed if it takes longer than `seconds`.
-
-    Python-Markdown needs minutes for some short inputs (a few thousand unmatched
-    "[", or "*a" repeated), and a thread cannot be stopped; a process can. The
-    child's HTML is cleaned again here, so nothing it sends is trusted as is.
-    """
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_render_into, args=(markdown_text, sender), daemon=True
-    )
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            raise RenderError(f"rendering took longer than {seconds:g} seconds")
-        html = receiver.recv()
-    except EOFError:
-        raise RenderError("the rendering process ended without a result") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
-    return clean_statement_html(html)
+    return clean_statement_html(render_markdown(markdown_text))

@@ -1,6 +1,6 @@
 """Imports and the shared authoring helpers on ordinary data: names matched by their
 key on both databases, trails parent by parent, unique slugs, every problem of every
-file reported, impossible dates named, slow Markdown stopped, revision 0005."""
+file reported, impossible dates named, Markdown in linear time, revision 0005."""
 
 import multiprocessing
 import time
@@ -13,7 +13,13 @@ from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError
 
 from ngo import create_app
-from ngo.authoring import category_for_trail, organisation_named, unique_slug
+from ngo.authoring import (
+    SUMMARY_LENGTH,
+    category_for_trail,
+    organisation_named,
+    summarise,
+    unique_slug,
+)
 from ngo.extensions import db
 from ngo.models import Category, Organisation, Statement, name_key
 from tests.conftest import _as_psycopg
@@ -206,21 +212,97 @@ def test_an_impossible_date_is_named(runner, app, tmp_path, value, reason):
     assert f"{path}:3: {reason}" in result.output
 
 
-def test_markdown_that_would_take_minutes_is_a_broken_file(runner, app, tmp_path):
-    app.config["MARKDOWN_TIMEOUT_SECONDS"] = 1
-    slow = tmp_path / "slow.md"
-    slow.write_text('---\ntitle: "Slow"\ndate: 2024-01-01\n---\n' + "[" * 30_000)
+def test_markdown_python_markdown_took_minutes_on_imports_at_once(
+    runner, app, tmp_path
+):
+    """Thousands of unmatched "[" took Python-Markdown minutes (the import stopped
+    it after a time limit); markdown-it-py is linear, in this process."""
+    odd = tmp_path / "odd.md"
+    odd.write_text('---\ntitle: "Odd"\ndate: 2024-01-01\n---\n' + "[" * 5_000)
     good = statement_file(tmp_path)
     started = time.monotonic()
-    result = runner.invoke(args=["import-statements", str(good), str(slow)])
-    assert time.monotonic() - started < 15
-    assert result.exit_code == 1
-    assert (
-        f"{slow}:5: the body could not be turned into a page within 1 second"
-        in result.output
-    )
+    result = runner.invoke(args=["import-statements", str(good), str(odd)])
+    assert time.monotonic() - started < 1
+    assert result.exit_code == 0, result.output
     assert multiprocessing.active_children() == []
-    assert rows(app, Statement) == []
+    bodies = [s.body for s in rows(app, Statement)]
+    assert bodies[1] == "<p>" + "[" * 5_000 + "</p>"
+
+
+# Summaries: sentence-aware, within SUMMARY_LENGTH.
+
+
+@pytest.mark.parametrize(
+    "html, summary",
+    [
+        (
+            "<h2>Findings</h2><p>Detention conditions were poor</p>"
+            "<ul><li>no doctor</li><li>no lawyer;</li><li>no light</li></ul>",
+            "Findings. Detention conditions were poor. no doctor. no lawyer; no light.",
+        ),
+        ("<p>Ends well!</p><p>Asks?</p>", "Ends well! Asks?"),
+        ("<p>“Quoted.”</p><p>(Bracketed.)</p>", "“Quoted.” (Bracketed.)"),
+        (
+            "<h2>Մեր առաջարկները</h2><p>Կոչ ենք անում։</p>",
+            "Մեր առաջարկները։ Կոչ ենք անում։",
+        ),
+        ("<h3>О тренинге</h3><p>Приглашаем</p>", "О тренинге. Приглашаем."),
+        (
+            "<table><tr><th>Town</th><th>Visits</th></tr>"
+            "<tr><td>Lorvan</td><td>4</td></tr></table>",
+            "Town. Visits. Lorvan. 4.",
+        ),
+        ("<p>Line one<br>line two</p>", "Line one line two."),
+        ("<p>A &amp; B <em>and</em> <a href='https://x.org'>C</a></p>", "A & B and C."),
+        ("", ""),
+    ],
+)
+def test_summaries_punctuate_headings_and_list_items(html, summary):
+    assert summarise(html) == summary
+
+
+def test_a_long_summary_ends_at_a_sentence_within_the_length():
+    first = "The organisations call for the release of three journalists. "
+    html = f"<p>{first * 4}</p><p>{'More words follow here. ' * 20}</p>"
+    summary = summarise(html)
+    assert len(summary) <= SUMMARY_LENGTH
+    assert summary.endswith("journalists. …") or summary.endswith("here. …")
+    assert summary.startswith(first.strip())
+
+
+def test_a_summary_is_never_cut_just_after_a_heading():
+    html = "<p>" + "word " * 50 + "end.</p><h2>Next section</h2><p>" + "x " * 200
+    summary = summarise(html)
+    assert "Next section. …" not in summary
+    assert summary.endswith("…") and len(summary) <= SUMMARY_LENGTH
+
+
+def test_a_long_sentence_is_cut_between_words():
+    text = ", ".join(["detention conditions"] * 40) + "."
+    summary = summarise(f"<p>{text}</p>")
+    assert len(summary) <= SUMMARY_LENGTH and summary.endswith("…")
+    kept = summary[:-1]
+    assert text.startswith(kept) and text[len(kept)] in " ,"  # a whole word
+    assert not kept.endswith(",")
+
+
+def test_one_endless_word_is_cut_within_the_length():
+    summary = summarise("<p>" + "a" * 1000 + "</p>")
+    assert summary == "a" * (SUMMARY_LENGTH - 1) + "…"
+
+
+def test_imported_statements_get_sentence_aware_summaries(runner, app, tmp_path):
+    path = tmp_path / "s.md"
+    path.write_text(
+        '---\ntitle: "A"\ndate: 2024-03-01\n---\n## Findings\n\n'
+        "Detention conditions\n\n- first\n- second\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import-statements", str(path)])
+    assert result.exit_code == 0, result.output
+    assert rows(app, Statement)[0].summary == (
+        "Findings. Detention conditions. first. second."
+    )
 
 
 # Revision 0005_name_keys on a database that has rows from before it.

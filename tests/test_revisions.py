@@ -191,3 +191,26 @@ def test_a_missing_row_reads_as_zero_and_is_made_again(app):
         move_site_on(frame=True)
         db.session.commit()
         assert (site_revision(), frame_revision()) == (1, 1)
+
+
+def test_approving_a_comment_moves_its_statement_and_the_site(app, make_statement):
+    from ngo.comments.moderation import set_status
+    from ngo.models import Comment
+
+    slug = make_statement()
+    with app.app_context():
+        db.session.add(
+            Comment(
+                statement_id=statement(slug).id,
+                author_name="Ani",
+                author_email="ani@example.org",
+                body="<p>Held.</p>",
+                body_hash="x",
+            )
+        )
+        db.session.commit()
+    site, frame, own = revisions(app, slug)
+    with app.app_context():
+        assert set_status(db.session.scalars(select(Comment)).one(), "approved")
+        db.session.commit()
+    assert revisions(app, slug) == (site + 1, frame, own + 1)

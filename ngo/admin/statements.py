@@ -13,9 +13,15 @@ from sqlalchemy.orm import selectinload
 from ngo.admin.audit import changes, record
 from ngo.admin.forms import StatementForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
-from ngo.authoring import make_slug, organisation_named, shorten, unique_slug
+from ngo.authoring import (
+    is_automatic_summary,
+    make_slug,
+    organisation_named,
+    summarise,
+    unique_slug,
+)
 from ngo.extensions import db
-from ngo.markup import RenderError, render_body_within
+from ngo.markup import render_body
 from ngo.models import (
     Category,
     Comment,
@@ -24,7 +30,6 @@ from ngo.models import (
     Statement,
     utcnow,
 )
-from ngo.sanitize import plain_text
 from ngo.statements.tree import category_tree
 
 
@@ -122,7 +127,7 @@ def _editor(statement: Statement | None):
     )
     form.categories.choices = [choice(c.id, c.name) for c in _tree_order(tree)]
     preview, status = None, 200
-    body = _render(form) if form.validate_on_submit() else None
+    body = render_body(form.body.data) if form.validate_on_submit() else None
     if body is None:
         status = 422 if form.is_submitted() else 200
     elif form.preview.data:
@@ -153,21 +158,6 @@ def _editor(statement: Statement | None):
         preview=preview,
     )
     return page, status
-
-
-def _render(form: StatementForm) -> Markup | None:
-    """The body as clean HTML; None, with an error on Body, if it took too long."""
-    seconds = current_app.config["MARKDOWN_TIMEOUT_SECONDS"]
-    try:
-        return render_body_within(form.body.data, seconds)
-    except RenderError as error:
-        current_app.logger.warning("statement body not rendered: %s", error)
-        form.body.errors.append(
-            f"This text could not be turned into a page within {seconds:g} "
-            f"second{'' if seconds == 1 else 's'}. Long "
-            "runs of characters such as [ * or > cause this; remove them and try again."
-        )
-        return None
 
 
 def _tree_order(tree) -> list[Category]:
@@ -253,11 +243,9 @@ def _write(form: StatementForm, statement: Statement | None, body: Markup) -> St
     statement.title = form.title.data
     statement.slug = slug
     # An empty summary, or one still as made from the old body, follows the body.
-    automatic = not creating and form.summary.data == shorten(
-        plain_text(statement.body)
-    )
+    automatic = not creating and is_automatic_summary(form.summary.data, statement.body)
     if not form.summary.data or automatic:
-        statement.summary = shorten(plain_text(body))
+        statement.summary = summarise(body)
     else:
         statement.summary = form.summary.data
     statement.body_markdown = form.body.data

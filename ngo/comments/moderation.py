@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ngo.extensions import db
 from ngo.models import COMMENT_STATUSES, Comment, Statement, utcnow
-from ngo.revisions import bump_revision
+from ngo.revisions import bump_revision, move_site_on
 
 
 @dataclass(frozen=True)
@@ -140,5 +140,6 @@ def set_status(comment: Comment, status: str) -> bool:
             .values(comment_count=Statement.comment_count + delta, **bump_revision()),
             execution_options={"synchronize_session": False},
         )
+        move_site_on()  # lists show the count
     set_committed_value(comment, "status", status)
     return True

@@ -23,7 +23,7 @@ from ngo.comments.tokens import stamp_age
 from ngo.extensions import db
 from ngo.models import Comment, CommentThrottle, Statement, utcnow
 from ngo.privacy import client_ip_hash, keyed_hash
-from ngo.revisions import bump_revision
+from ngo.revisions import bump_revision, move_site_on
 from ngo.sanitize import count_links, plain_text
 
 
@@ -175,6 +175,7 @@ def post_comment(statement: Statement, form: CommentForm) -> Posted:
                 .values(comment_count=Statement.comment_count + 1, **bump_revision()),
                 execution_options={"synchronize_session": False},
             )
+            move_site_on()  # lists show the count
         db.session.commit()
     except Exception:
         db.session.rollback()
