@@ -98,24 +98,6 @@ def _statement_cleaner() -> bleach.Cleaner:
     )
 
 
-def _drop_dangerous_blocks(html: str) -> str:
-    """Remove script-like elements with their text, which strip=True would keep.
-
-    Only cosmetic: whatever this misses, bleach still escapes or strips below.
-    Linear: each search for an end tag starts where the last one stopped.
-    """
-    kept, done, ends = [], 0, {}
-    for found in _DROPPED_START.finditer(html):
-        if found.start() < done:
-            continue
-        close = _end_of_dropped(html, found.group(1).lower(), found.end(), ends)
-        if close is not None:
-            kept.append(html[done : found.start()])
-            done = close
-    kept.append(html[done:])
-    return "".join(kept)
-
-
 def _end_of_dropped(text: str, name: str, pos: int, ends: dict) -> int | None:
     """Where the element `name` whose start tag ends before pos ends, or None.
 
@@ -134,8 +116,107 @@ def _end_of_dropped(text: str, name: str, pos: int, ends: dict) -> int | None:
 
 def clean_statement_html(html: str) -> Markup:
     """Reduce a statement body (already rendered from Markdown) to our allow-list."""
-    cleaned = _statement_cleaner().clean(_drop_dangerous_blocks(html or ""))
+    cleaner = _statement_cleaner()
+    cleaned = "".join(cleaner.clean(part) for part in _balanced_statement(html or ""))
     return Markup(cleaned.strip())
+
+
+# Statement markup is balanced before bleach reads it: html5lib's tree building
+# is quadratic in the elements left open (every "<b>x" or "<ul><li>x" without
+# its end tag), so nesting is capped and every element closed, in one pass. Its
+# tree walker is quadratic in the children of one element (a long body's
+# paragraphs), so the balanced body goes to bleach in parts of a few hundred
+# top-level elements, cut where nothing is open.
+STATEMENT_DEPTH = 32
+_STATEMENT_PART = 200
+_STATEMENT_VOID = frozenset({"br", "hr"})
+_CLOSES_P = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre"}
+    | {"table", "hr"}
+)
+_P_SCOPE = frozenset({"table", "td", "th", "caption"})
+# A start tag closes the nearest open element of the first set, unless an
+# element of the second set comes first (HTML's implied end tags).
+_IMPLIED_END = {
+    "li": ({"li"}, {"ul", "ol"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "tr": ({"tr"}, {"table", "thead", "tbody", "tfoot"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "thead": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "tbody": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "tfoot": ({"thead", "tbody", "tfoot"}, {"table"}),
+    "p": ({"p"}, _P_SCOPE),
+}
+
+
+def _balanced_statement(markup: str) -> list[str]:
+    """The statement's allowed elements, nested at most STATEMENT_DEPTH deep and
+    every one closed, in parts cut at the top level; comments and script-like
+    elements gone, text kept."""
+    out: list[str] = []
+    stack: list[str] = []
+    parts: list[str] = []
+    part_start = 0
+    everywhere = STATEMENT_ATTRIBUTES["*"]
+
+    def find(names, stops) -> int:
+        """The index of the nearest open element named in names, or -1."""
+        for index in range(len(stack) - 1, -1, -1):
+            if stack[index] in names:
+                return index
+            if stack[index] in stops:
+                break
+        return -1
+
+    def close_from(index: int):
+        """Close the open elements from the top down to index."""
+        if index >= 0:
+            out.extend(f"</{name}>" for name in reversed(stack[index:]))
+            del stack[index:]
+
+    def cut():
+        """End a part here when nothing is open and the part is long enough."""
+        nonlocal part_start
+        if not stack and len(out) - part_start >= _STATEMENT_PART:
+            parts.append("".join(out[part_start:]))
+            part_start = len(out)
+
+    def on_start(name: str, attrs: dict[str, str]):
+        if name not in STATEMENT_TAGS:
+            return
+        if name in _CLOSES_P:
+            close_from(find({"p"}, _P_SCOPE))
+        if name in _IMPLIED_END:
+            close_from(find(*_IMPLIED_END[name]))
+        cut()
+        written = [name]
+        for attr in (*STATEMENT_ATTRIBUTES.get(name, ()), *everywhere):
+            if attr in attrs:
+                written.append(f'{attr}="{html.escape(_attribute(attrs[attr]))}"')
+        if name in _STATEMENT_VOID:
+            out.append(f"<{' '.join(written)}>")
+            cut()
+        elif len(stack) < STATEMENT_DEPTH:
+            stack.append(name)
+            out.append(f"<{' '.join(written)}>")
+
+    def on_end(name: str):
+        if name == "br":
+            out.append("<br>")
+        elif name in STATEMENT_TAGS and name not in _STATEMENT_VOID:
+            close_from(find({name}, ()))
+        cut()
+
+    def on_text(data: str):
+        out.append(data.replace("<", "&lt;"))
+        cut()
+
+    _read_html(markup, on_text, on_start, on_end, STATEMENT_TAGS)
+    close_from(0)
+    parts.append("".join(out[part_start:]))
+    return parts
 
 
 def _http_parts(url: str) -> SplitResult | None:

@@ -276,3 +276,39 @@ def test_character_references_read_as_browsers_read_them():
     assert html == "<p>&lt;b&gt; &amp; é &amp;copy=1 AT&amp;T A</p>"
     link = str(clean_comment_html('<a href="https://x.org/?a=1&amp;copy=2">l</a>'))
     assert 'href="https://x.org/?a=1&amp;copy=2"' in link
+
+
+STATEMENT_HOSTILE = {
+    "unclosed bold": _repeat("<b>x"),
+    "unclosed paragraphs with bold": _repeat("<p><b>x"),
+    "nested lists": _repeat("<ul><li>x"),
+    "tables": _repeat("<table><tr><td>x"),
+    "browser-quadratic nesting": _nested(500),
+    "unclosed script": _repeat("<script>"),
+    "empty links": _repeat("<a>"),
+    "long document": _repeat("<p>Some <strong>bold</strong> and <em>more</em>.</p>\n"),
+}
+
+
+@pytest.mark.parametrize(
+    "body", STATEMENT_HOSTILE.values(), ids=STATEMENT_HOSTILE.keys()
+)
+def test_a_hostile_statement_body_is_cleaned_in_bounded_time_and_size(body):
+    # Statements are bleach's: slower than comments, but no longer quadratic.
+    started = time.perf_counter()
+    html = str(clean_statement_html(body))
+    assert time.perf_counter() - started < 5 * SECONDS
+    assert len(html) <= GROWTH * len(body)
+
+
+def test_a_statement_keeps_its_structure():
+    body = (
+        "<h2>Title</h2><p>One <strong>two</strong><p>Three"
+        "<ul><li>a<li>b</ul><table><tr><td>1<td>2<tr><td>3</table>"
+        "<!-- note --><script>x()</script>"
+    )
+    assert str(clean_statement_html(body)) == (
+        "<h2>Title</h2><p>One <strong>two</strong></p><p>Three</p>"
+        "<ul><li>a</li><li>b</li></ul>"
+        "<table><tbody><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></tbody></table>"
+    )
