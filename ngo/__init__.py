@@ -19,7 +19,17 @@ def create_app(test_config=None):
         app.config.update(test_config)
     _finish_config(app)
 
-    from ngo import admin, assets, cli, errors, health, pagecache, revisions, security  # noqa: F401
+    from ngo import (  # noqa: F401
+        admin,
+        assets,
+        caching,
+        cli,
+        errors,
+        health,
+        pagecache,
+        revisions,
+        security,
+    )
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db
@@ -34,6 +44,7 @@ def create_app(test_config=None):
         Migrate(app, db, directory=migrations, compare_type=True, render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     assets.init_app(app)
     pagecache.init_app(app)
     app.register_blueprint(statements_bp)

@@ -1,10 +1,17 @@
-"""Static files: URLs that carry a content hash, cached for a year, never per reader."""
+"""Static files: URLs that carry a content hash, cached for a year, never per reader.
+
+How long each may be kept is declared to ngo.caching before it is served, which
+writes the headers (and keeps `Vary: Cookie` off) for a success or a 304; a 404
+in a file's place is the site's error page, with the headers of any page.
+"""
 
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, request_finished, url_for
+from flask import Flask, current_app, request, url_for
+
+from ngo import caching
 
 YEAR = 365 * 24 * 60 * 60
 # A static URL without the file's current hash may change under the same address.
@@ -12,8 +19,6 @@ UNVERSIONED_MAX_AGE = 5 * 60
 # Browsers ask for /favicon.ico by that name only, so it cannot carry a hash.
 FAVICON_MAX_AGE = 7 * 24 * 60 * 60
 FAVICON = "icons/favicon.ico"
-STATIC_ENDPOINTS = frozenset({"static", "favicon"})
-SERVED = frozenset({200, 206, 304})  # the file, a range of it, or "not modified"
 
 
 @lru_cache(maxsize=256)
@@ -37,47 +42,27 @@ def asset_url(filename: str) -> str:
 
 def favicon():
     """The site's icon at the address browsers ask for on every site."""
+    caching.cache_for(FAVICON_MAX_AGE)
     return current_app.send_static_file(FAVICON)
 
 
-def _static_file(response) -> bool:
-    """Whether this response is a static file (not an error page in its place)."""
-    return request.endpoint in STATIC_ENDPOINTS and response.status_code in SERVED
-
-
-def cache_static(response):
+def cache_static():
     """A year, immutable, for a static URL with the file's current hash; else short.
 
     Only the hash of the file as served now earns the year: an old or made-up
     `v` may name other content, so it gets the short cache of a bare URL."""
-    if not _static_file(response):
-        return response
-    if request.endpoint == "favicon":
-        max_age = FAVICON_MAX_AGE
-    elif request.args.get("v") == _version(request.view_args["filename"]):
-        max_age = YEAR
+    if request.endpoint != "static":
+        return
+    if request.args.get("v") == _version(request.view_args["filename"]):
+        caching.cache_for(YEAR, immutable=True)
     else:
-        max_age = UNVERSIONED_MAX_AGE
-    immutable = ", immutable" if max_age == YEAR else ""
-    response.headers["Cache-Control"] = f"public, max-age={max_age}{immutable}"
-    return response
-
-
-def _not_per_reader(sender, response, **extra):
-    """A static file is the same for every reader: no `Vary: Cookie` on it.
-
-    Flask adds that header whenever the session was read, and Flask-Login reads
-    it after every request; this runs after the session is saved. A response
-    that does write the session (Set-Cookie) keeps the header."""
-    if _static_file(response) and "Set-Cookie" not in response.headers:
-        response.vary.discard("Cookie")
+        caching.cache_for(UNVERSIONED_MAX_AGE)
 
 
 def init_app(app: Flask) -> None:
     """Expose asset_url to templates, serve /favicon.ico, and set static caching."""
     app.jinja_env.globals["asset_url"] = asset_url
     app.add_url_rule("/favicon.ico", "favicon", favicon)
-    app.after_request(cache_static)
-    request_finished.connect(_not_per_reader, app)
+    app.before_request(cache_static)
     if app.debug:
         _digest.cache_clear()

@@ -1,13 +1,16 @@
-"""A per-worker cache of rendered statement pages, kept right by revisions.
+"""A per-worker cache of rendered public pages, kept right by revisions.
 
-A statement page is the same for every anonymous reader with the same preferences,
-except for a few values made per request: the view count, the CSRF token, the comment
-form's time stamp and the CSP nonce. The page is rendered once by `render_page()`, in
-which the template prints each of those through `slot(name, value)` (and the
-`csrf_token()` and `csp_nonce()` it calls anyway); each later request fills the slots.
-The key holds the statement's `revision`, which every change that shows on the page
-moves on in the database (see ngo.revisions), so a change made through any worker is
-seen by every worker at once.
+A public page (home, lists, a category, an organisation, a statement) is the same
+for every reader who shares its preferences and has no data of their own on it
+(ngo.caching decides that), except for a few values made per request: the CSRF
+token, the CSP nonce, and on a statement page the view count and the comment
+form's time stamp. The page is rendered once by `render_page()`, in which the
+template prints each of those through `slot(name, value)` (and the `csrf_token()`
+and `csp_nonce()` it calls anyway); each later request fills the slots (`serve()`).
+The page's owner builds the key from the revisions read in its one head query
+(ngo.revisions: a statement's own, the site's), which every change that shows on
+the page moves on in the database, so a change made through any worker or server
+is seen by every worker at once.
 
 Slots are known when the page is rendered, never found afterwards: while a page is
 rendered for the cache, `slot()` prints its name between two copies of a boundary
@@ -21,17 +24,15 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from ngo.security import csp_nonce
 
-# Session keys every reader has; any other (flashes, a signed-in user, the
-# toolbar's refocus hint) makes the page personal.
-_SHARED_SESSION_KEYS = frozenset({"csrf_token"})
 # Where the boundary of a render for the cache is kept while it lasts.
 _RECORDING = "_pagecache_boundary"
 
@@ -123,28 +124,36 @@ class PageCache:
             self._pages.clear()
 
 
-def shared_request(personal_cookies: tuple[str, ...] = ()) -> bool:
-    """Whether this request may be answered with the page every reader gets.
+def pages() -> PageCache:
+    """This app's cache of rendered pages (one per worker process)."""
+    return current_app.extensions["pages"]
 
-    Not when it is a form post, has a query string, carries one of the given
-    personal cookies, or its session holds more than the CSRF token.
+
+def serve(key: tuple, render: Callable[[], Page], **values) -> str:
+    """The page stored under key (rendered and stored first if missing), filled in.
+
+    `values` fill the page's own slots, each a string or a function that makes
+    one; the CSRF token and the CSP nonce are made here. Only the slots the page
+    has are made.
     """
-    if request.method not in ("GET", "HEAD") or request.query_string:
-        return False
-    if any(name in request.cookies for name in personal_cookies):
-        return False
-    return set(session.keys()) <= _SHARED_SESSION_KEYS
-
-
-def statement_pages() -> PageCache:
-    """This app's cache of statement pages."""
-    return current_app.extensions["statement_pages"]
+    cache = pages()
+    page = cache.get(key)
+    if page is None:
+        page = render()
+        cache.put(key, page)
+    makers = {"csrf": generate_csrf, "nonce": csp_nonce, **values}
+    return page.fill(
+        {
+            name: value() if callable(value) else value
+            for name, value in makers.items()
+            if name in page.slots
+        }
+    )
 
 
 def init_app(app) -> None:
     """Give the app its own cache (one per worker process) and the slot helpers."""
-    app.config.setdefault("PAGE_CACHE_SIZE", 256)
-    app.extensions["statement_pages"] = PageCache()
+    app.extensions["pages"] = PageCache()
     # Flask-WTF offers `csrf_token` as a global and from a context processor, and
     # ngo.security `csp_nonce` as a global; these, registered later, take over both.
     helpers = {"csrf_token": _csrf_token, "csp_nonce": _csp_nonce, "slot": slot}

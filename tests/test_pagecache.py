@@ -1,6 +1,7 @@
-"""The statement page cache: shared pages stay right for every reader and change."""
+"""The page cache: shared pages stay right for every reader, change and worker."""
 
 import re
+from datetime import UTC, datetime
 from hashlib import sha256
 
 import pytest
@@ -12,6 +13,7 @@ from ngo import create_app
 from ngo.comments.moderation import set_status
 from ngo.extensions import db
 from ngo.models import Category, Comment, Organisation, Statement
+from ngo.revisions import bump_revision, move_site_on
 from tests.commenting import client_headers, form_fields, post_comment
 
 
@@ -292,3 +294,312 @@ def test_the_nonce_of_a_cached_page_is_this_response_s(app, make_statement):
         assert f"'nonce-{found.group(1)}'" in policy
         nonces.add(found.group(1))
     assert len(nonces) == 2
+
+
+# -- Every public page: lists from the cache, right across workers ----------------
+
+LIST_PAGES = [
+    "/",
+    "/statements",
+    "/category/rights",
+    "/organisations",
+    "/organisations/peace-dialogue",
+]
+
+
+def get(client, path, reader="reader"):
+    """A reader's GET of any page, which must answer 200."""
+    response = client.get(path, headers={"User-Agent": reader})
+    assert response.status_code == 200, (path, response.status_code)
+    return response
+
+
+def text(response) -> str:
+    """The page's HTML."""
+    return response.get_data(as_text=True)
+
+
+def fill_lists(app, client=None):
+    """Every list page through this app, so that each is in its cache."""
+    client = client or app.test_client()
+    return {path: text(get(client, path)) for path in LIST_PAGES}
+
+
+def statement_row(slug):
+    """The statement with this slug, in the current app context."""
+    return db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+
+
+def test_a_list_page_from_the_cache_costs_one_query(app, make_statement, count_queries):
+    make_statement(categories=["Rights"], signatories=["Peace Dialogue"])
+    client = app.test_client()
+    for path in LIST_PAGES:
+        get(client, path)
+        with count_queries() as queries:
+            get(client, path)
+        assert len(queries) == 1, (path, queries)
+        assert "site_revision" in queries[0]
+
+
+def test_a_statement_page_from_the_cache_costs_one_query(
+    app, make_statement, count_queries
+):
+    slug = make_statement(categories=["Rights"], signatories=["Peace Dialogue"])
+    client = app.test_client()
+    get(client, f"/statements/{slug}")  # the view is counted here
+    with count_queries() as queries:
+        get(client, f"/statements/{slug}")
+    assert len(queries) == 1, queries
+
+
+def _costs(app, client, count_queries, paths):
+    """Queries of each page rendered afresh, and served again from the cache."""
+    costs = {}
+    for path in paths:
+        get(client, path)  # a statement's first view counts (a write)
+        app.extensions["pages"].clear()
+        with count_queries() as rendered:
+            get(client, path)
+        with count_queries() as cached:
+            get(client, path)
+        costs[path] = (len(rendered), len(cached))
+    return costs
+
+
+def test_list_pages_cost_the_same_with_5_or_50_statements(
+    app, make_statement, count_queries
+):
+    app.config["STATEMENTS_PER_PAGE"] = 100  # the whole list on one page
+    client = app.test_client()
+
+    def add(count):
+        for _ in range(count):
+            make_statement(
+                categories=["Rights > Right to life", "Activities"],
+                signatories=["Peace Dialogue", "Article 3 Club"],
+            )
+
+    add(5)
+    small = _costs(app, client, count_queries, LIST_PAGES)
+    assert text(get(client, "/")).count('class="statement-card"') == 5
+    add(45)
+    large = _costs(app, client, count_queries, LIST_PAGES)
+    assert text(get(client, "/")).count('class="statement-card"') == 50
+    assert small == large
+    for path, (rendered, cached) in large.items():
+        assert cached == 1 and rendered <= 6, (path, rendered)
+
+
+def test_statement_page_costs_the_same_with_0_or_50_comments_and_1_or_30_signatories(
+    app, make_statement, count_queries
+):
+    plain = make_statement(categories=["Rights"], signatories=["One"])
+    busy = make_statement(
+        categories=["Rights > Right to life", "Activities", "Announcements"],
+        signatories=[f"Organisation {n}" for n in range(30)],
+    )
+    for number in range(50):
+        approve_comment(app, busy, f"Comment number {number}.", author=f"R{number}")
+    client = app.test_client()
+    costs = _costs(app, client, count_queries, [f"/statements/{plain}"])
+    busy_costs = _costs(app, client, count_queries, [f"/statements/{busy}"])
+    assert list(costs.values()) == list(busy_costs.values())
+    assert list(costs.values())[0][1] == 1
+    assert "Comment number 49." in text(get(client, f"/statements/{busy}"))
+
+
+def test_a_change_made_through_another_worker_shows_on_every_list(
+    app, app_config, make_statement
+):
+    slug = make_statement(
+        title="Before", categories=["Rights"], signatories=["Peace Dialogue"]
+    )
+    for path, html in fill_lists(app).items():
+        assert "Before" in html or path == "/organisations", path
+    other_worker = create_app(app_config)
+    with other_worker.app_context():
+        statement_row(slug).title = "After"
+        db.session.commit()
+        db.engine.dispose()
+    for path, html in fill_lists(app).items():
+        if path != "/organisations":  # the directory shows names and counts only
+            assert "After" in html and "Before" not in html, path
+
+
+def test_a_statement_published_elsewhere_is_listed_at_once(
+    app, app_config, make_statement
+):
+    make_statement(title="First", categories=["Rights"], signatories=["Peace Dialogue"])
+    draft = make_statement(
+        title="Second",
+        categories=["Rights"],
+        signatories=["Peace Dialogue"],
+        status="draft",
+    )
+    for html in fill_lists(app).values():
+        assert "Second" not in html
+    assert "(1 statement)" in fill_lists(app)["/organisations"]
+    other_worker = create_app(app_config)
+    with other_worker.app_context():
+        statement_row(draft).status = "published"
+        db.session.commit()
+        db.engine.dispose()
+    pages = fill_lists(app)
+    for path in LIST_PAGES:
+        if path != "/organisations":
+            assert "Second" in pages[path], path
+    assert "(2 statements)" in pages["/organisations"]
+
+
+def test_a_category_renamed_elsewhere_shows_on_lists_and_statements(
+    app, app_config, make_statement
+):
+    slug = make_statement(categories=["Rights"], signatories=["Peace Dialogue"])
+    fill_lists(app)
+    get(app.test_client(), f"/statements/{slug}")
+    other_worker = create_app(app_config)
+    with other_worker.app_context():
+        row = db.session.scalar(db.select(Category).where(Category.name == "Rights"))
+        row.name = "Human Rights"
+        organisation = db.session.scalar(db.select(Organisation))
+        organisation.name = "Peace Dialogue Network"
+        db.session.commit()
+        db.engine.dispose()
+    pages = fill_lists(app)
+    for path, html in pages.items():
+        assert "Human Rights" in html, path  # the navigation, and trails
+    for path in ("/organisations", "/organisations/peace-dialogue"):
+        assert "Peace Dialogue Network" in pages[path], path
+    html = text(get(app.test_client(), f"/statements/{slug}"))
+    assert "Human Rights" in html and "Peace Dialogue Network" in html
+
+
+def test_a_comment_approved_elsewhere_moves_the_count_on_lists(
+    app, app_config, make_statement
+):
+    slug = make_statement(categories=["Rights"], signatories=["Peace Dialogue"])
+    post_comment(app.test_client(), slug, comment="Held for a moderator.")
+    for path, html in fill_lists(app).items():
+        assert "1 comment" not in html, path
+    other_worker = create_app(app_config)
+    with other_worker.app_context():
+        comment = db.session.scalars(db.select(Comment)).one()
+        assert set_status(comment, "approved")
+        db.session.commit()
+        db.engine.dispose()
+    for path, html in fill_lists(app).items():
+        if path != "/organisations":
+            assert "1 comment" in html, path
+
+
+def test_bulk_sql_with_a_revision_bump_shows_through_another_worker(
+    app, app_config, make_statement
+):
+    slug = make_statement(title="Before", categories=["Rights"])
+    other_worker = create_app(app_config)
+    assert "Before" in text(get(other_worker.test_client(), "/"))
+    with app.app_context():
+        db.session.execute(
+            update(Statement)
+            .where(Statement.slug == slug)
+            .values(title="After", **bump_revision())
+        )
+        move_site_on()
+        db.session.commit()
+    html = text(get(other_worker.test_client(), "/"))
+    assert "After" in html and "Before" not in html
+    assert "After" in text(get(other_worker.test_client(), f"/statements/{slug}"))
+    with other_worker.app_context():
+        db.engine.dispose()
+
+
+def test_another_statement_s_edit_keeps_a_statement_page_cached(
+    app, make_statement, count_queries
+):
+    slug = make_statement(title="Kept", categories=["Rights"])
+    other = make_statement(title="Other", categories=["Rights"])
+    client = app.test_client()
+    get(client, f"/statements/{slug}")
+    with app.app_context():
+        statement_row(other).title = "Other, edited"
+        db.session.commit()
+    with count_queries() as queries:
+        assert "Kept" in text(get(client, f"/statements/{slug}"))
+    assert len(queries) == 1, queries  # no render: its own page did not change
+    assert "Other, edited" in text(get(client, "/"))
+
+
+def test_each_page_number_and_preference_set_has_its_own_page(app, make_statement):
+    app.config["STATEMENTS_PER_PAGE"] = 2
+    for day in (1, 2, 3):
+        make_statement(
+            title=f"Day {day}", published_at=datetime(2024, 1, day, tzinfo=UTC)
+        )
+    client = app.test_client()
+    for _ in range(2):  # rendered, then from the cache
+        first, second = text(get(client, "/")), text(get(client, "/?page=2"))
+        assert "Day 3" in first and "Day 1" not in first
+        assert "Day 1" in second and "Day 3" not in second
+        assert 'name="next" value="/?page=2"' in second
+    large = app.test_client()
+    large.set_cookie("ngo_a11y", "fs:200")
+    html_tag = re.compile(r"<html[^>]*>")
+    assert "a11y-size-200" in html_tag.search(text(get(large, "/"))).group()
+    assert "a11y-size-200" not in html_tag.search(text(get(client, "/"))).group()
+
+
+def test_a_query_the_page_does_not_know_is_rendered_afresh(
+    app, make_statement, count_queries
+):
+    make_statement()
+    client = app.test_client()
+    get(client, "/?utm_source=x")
+    with count_queries() as queries:
+        html = text(get(client, "/?utm_source=x"))
+    assert len(queries) > 1
+    assert 'name="next" value="/?utm_source=x"' in html
+
+
+@pytest.mark.parametrize("reader_first", [True, False])
+def test_a_flashed_message_is_never_shared(app, make_statement, reader_first):
+    make_statement()
+    stranger, flashed = app.test_client(), app.test_client()
+    with flashed.session_transaction() as session:
+        session["_flashes"] = [("success", "Only for you.")]
+    if reader_first:
+        assert "Only for you." not in text(get(stranger, "/"))
+    mine = get(flashed, "/")
+    assert "Only for you." in text(mine)
+    assert mine.headers["Cache-Control"] == "private, no-store"
+    assert "Only for you." not in text(get(stranger, "/"))
+    assert "Only for you." not in text(get(flashed, "/"))  # shown once
+
+
+def test_a_cached_list_page_gets_this_reader_s_token_and_nonce(app, make_statement):
+    make_statement()
+    tokens, nonces = set(), set()
+    for reader in ("one", "two"):
+        client = app.test_client()
+        client.set_cookie("ngo_a11y", "bg:102030|fg:f0f0f0")
+        response = get(client, "/", reader)
+        html = text(response)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        nonce = re.search(r'<style nonce="([^"]+)">', html).group(1)
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        answer = client.post(
+            "/accessibility", data={"csrf_token": token, "size": "150", "next": "/"}
+        )
+        assert answer.status_code == 303
+        tokens.add(token)
+        nonces.add(nonce)
+    assert len(tokens) == 2 and len(nonces) == 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/?page=9", "/category/nowhere", "/organisations/nobody", "/?page=x"]
+)
+def test_missing_list_pages_are_404_every_time(app, make_statement, path):
+    make_statement()
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get(path).status_code == 404

@@ -1,10 +1,9 @@
 """The accessibility blueprint: preferences in one cookie, applied on every page."""
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -16,11 +15,10 @@ from flask import (
 
 from ngo.accessibility import preferences as p
 from ngo.accessibility.forms import PreferencesForm
+from ngo.urls import safe_next
 
 bp = Blueprint("accessibility", __name__)
 
-# Characters a same-site path may keep as they are; anything else is %-encoded.
-_PATH_SAFE = "/?&=%#:@!$'()*+,;~-._[]"
 FOCUS_KEY = "a11y_focus"
 
 
@@ -29,23 +27,6 @@ def current_preferences() -> p.Preferences:
     if "a11y" not in g:
         g.a11y = p.Preferences.decode(request.cookies.get(p.COOKIE_NAME))
     return g.a11y
-
-
-def safe_next(target: str | None) -> str:
-    """A same-site relative path to return to, or "/" for anything else."""
-    if not target or len(target) > current_app.config.get("MAX_PATH_LENGTH", 2048):
-        return "/"
-    if "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
-        return "/"  # browsers drop tabs and newlines and read "\" as "/"
-    if not target.startswith("/") or target.startswith("//"):
-        return "/"
-    try:
-        parts = urlsplit(target)
-    except ValueError:  # e.g. an unclosed "[" where a host would be
-        return "/"
-    if parts.scheme or parts.netloc:
-        return "/"
-    return quote(target, safe=_PATH_SAFE)
 
 
 def current_path() -> str:
@@ -84,20 +65,6 @@ def _pop_autofocus() -> str:
     if "a11y_focus" not in g:
         g.a11y_focus = session.pop(FOCUS_KEY, "") if FOCUS_KEY in session else ""
     return g.a11y_focus
-
-
-@bp.after_app_request
-def vary_on_cookie(response):
-    """Every page depends on the preferences cookie: keep it out of shared caches.
-
-    One place for every HTML page, error pages and pages served from a cache of
-    rendered pages included; redirects (whose HTML body nobody reads) and other
-    files do not depend on the cookie and keep their own headers."""
-    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-        response.vary.add("Cookie")
-        response.cache_control.public = False
-        response.cache_control.private = True
-    return response
 
 
 def _wants_json() -> bool:

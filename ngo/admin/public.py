@@ -1,15 +1,15 @@
-"""What the admin adds to the public pages: drafts for editors, 301s from old slugs."""
+"""What the admin adds to the public pages: signed-in editors may read drafts.
+
+The statement page (ngo.statements.page) owns drafts and old addresses; it asks
+the check registered here, so the reading blueprint never imports the admin.
+"""
 
 from __future__ import annotations
 
-from flask import g, redirect, session, url_for
+from flask import session
 
 from ngo.admin.views import bp, can
-from ngo.extensions import db
-from ngo.models import SlugRedirect, Statement
-
-# How long browsers may keep an old slug's 301 (not forever: slugs can change back).
-REDIRECT_MAX_AGE = 24 * 60 * 60
+from ngo.statements.page import allow_previews
 
 
 def staff_can_see_drafts() -> bool:
@@ -20,36 +20,7 @@ def staff_can_see_drafts() -> bool:
     return "_user_id" in session and can("edit")
 
 
-def may_read(statement: Statement) -> bool:
-    """Published statements for everyone; drafts for editors only (never cached)."""
-    if statement.is_published:
-        return True
-    if staff_can_see_drafts():
-        g.private_page = True
-        return True
-    return False
-
-
-def moved_statement(slug: str):
-    """A 301 to the statement that used to have this slug, or None (then a 404)."""
-    statement = db.session.scalar(
-        db.select(Statement)
-        .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
-        .where(SlugRedirect.old_slug == slug)
-    )
-    if statement is None or not may_read(statement):
-        return None
-    response = redirect(url_for("statements.detail", slug=statement.slug), code=301)
-    if statement.is_published:
-        response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
-    return response
-
-
-@bp.after_app_request
-def keep_private_pages_private(response):
-    """A draft shown to an editor is never stored by a cache or indexed."""
-    if g.get("private_page"):
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.vary.add("Cookie")
-    return response
+@bp.record_once
+def _let_editors_preview(state) -> None:
+    """When the admin joins an app, tell its statement page who may read drafts."""
+    allow_previews(state.app, staff_can_see_drafts)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -16,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from ngo import caching, paging, urls
 from ngo.admin.audit import ACTION_LABELS
 from ngo.admin.sessions import end_session
 from ngo.extensions import db
@@ -61,20 +60,9 @@ def in_admin() -> bool:
     return request.path == prefix or request.path.startswith(prefix + "/")
 
 
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """A same-site path to go to next; anything else (other hosts, odd forms) is not."""
-    fallback = default or url_for("admin.dashboard")
-    if not target or len(target) > 2048 or not target.startswith("/"):
-        return fallback
-    if target.startswith(("//", "/\\")) or any(c in target for c in "\\\r\n\t\x00"):
-        return fallback
-    try:
-        parts = urlsplit(target)
-    except ValueError:  # an unclosed "[" where a host would be
-        return fallback
-    if parts.scheme or parts.netloc:
-        return fallback
-    return target
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to next (ngo.urls), else the dashboard."""
+    return urls.safe_next(target, default=url_for("admin.dashboard"))
 
 
 def here() -> str:
@@ -89,9 +77,13 @@ def guard():
     """Everything under /admin needs a signed-in user whose role allows the page.
 
     Runs for unknown /admin paths too, so that anonymous visitors learn nothing
-    about which admin pages exist.
+    about which admin pages exist. Every admin response holds private data: never
+    cached, never indexed.
     """
-    if not in_admin() or request.endpoint in OPEN_ENDPOINTS:
+    if not in_admin():
+        return None
+    caching.mark_personal(noindex=True)
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         if "_user_id" in session:  # a session the server ended: signed out, expired
@@ -105,37 +97,15 @@ def guard():
     return None
 
 
-@bp.after_request
-def no_store(response):
-    """Admin pages hold private data: never cached, never indexed."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.vary.add("Cookie")
-    return response
-
-
 @bp.app_context_processor
 def admin_helpers():
     """Let templates ask what the current user may do (navigation, buttons)."""
     return {"admin_can": can}
 
 
-def page_number() -> int:
-    """The `?page=` number: a positive integer or a 404."""
-    raw = request.args.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        abort(404)
-    return int(raw)
-
-
 def paginate(query, per_page: int = PER_PAGE):
-    """One page of an admin list; a page past the end is 404 (page 1 may be empty)."""
-    pagination = db.paginate(
-        query, page=page_number(), per_page=per_page, error_out=False
-    )
-    if pagination.page > 1 and not pagination.items:
-        abort(404)
-    return pagination
+    """One page of an admin list (ngo.paging), 25 rows unless asked."""
+    return paging.paginate(query, per_page)
 
 
 def contains(column, text: str):

@@ -1,13 +1,18 @@
-"""A statement page's comments: one query, a tree built in Python, and the form."""
+"""The comment section of a statement page: one query, a tree built in Python, the form.
+
+The page itself belongs to ngo.statements.page; this module supplies the section's
+data (`comment_section`), which comments/_comments.html shows.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import current_app, request
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import load_only, raiseload
 
+from ngo import caching
 from ngo.comments.forms import CommentForm
 from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import make_stamp, pending_ids, remembered_author, stamp_age
@@ -61,9 +66,6 @@ class CommentSection:
     notice: str | None = None
     # The text of a refused post when no form is shown to hold it (closed).
     kept_text: str | None = None
-    # The page holds the reader's own data (typed values, remembered details,
-    # pending comments): it must never be cached for anyone else.
-    personal: bool = False
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -185,7 +187,11 @@ def comment_section(
     notice: str | None = None,
     kept_text: str | None = None,
 ) -> CommentSection:
-    """The comments of the page: a fresh form, or the posted one with its errors."""
+    """The comments of the page: a fresh form, or the posted one with its errors.
+
+    A section with the reader's own data (their pending comments, what they
+    typed, their remembered details) marks the response personal (ngo.caching).
+    """
     max_depth = current_app.config["COMMENT_MAX_DEPTH"]
     pending = pending_ids()
     comments = visible_comments(statement.id, pending)
@@ -200,8 +206,9 @@ def comment_section(
         max_depth=max_depth,
         notice=notice,
         kept_text=kept_text,
-        personal=bool(pending) or form is not None or kept_text is not None,
     )
+    if pending or form is not None or kept_text is not None:
+        caching.mark_personal()
     if section.closed:
         return section
     reply_labels(section.roots, max_depth)
@@ -219,7 +226,8 @@ def comment_section(
                 "comment_parent": str(section.reply_to.id) if section.reply_to else "0",
             },
         )
-        section.personal = section.personal or bool(remembered)
+        if remembered:
+            caching.mark_personal()
         form.stamp.data = make_stamp(statement.id)
     else:
         section.reply_to = _reply_target(form.comment_parent.data, by_id)
@@ -228,17 +236,3 @@ def comment_section(
             form.stamp.data = make_stamp(statement.id)
     section.form = form
     return section
-
-
-def render_statement_page(
-    statement: Statement, views: int, section: CommentSection, status: int = 200
-) -> Response:
-    """The statement page with its comments; pages with a reader's data stay private."""
-    html = render_template(
-        "statements/detail.html", statement=statement, views=views, comments=section
-    )
-    response = make_response(html, status)
-    if section.personal:
-        response.headers["Cache-Control"] = "private, no-store"
-        response.vary.add("Cookie")
-    return response

@@ -11,8 +11,11 @@ import time
 from flask import Response, current_app, request
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 
-PENDING_COOKIE = "comment_pending"
-AUTHOR_COOKIE = "comment_author"
+from ngo.caching import personal_cookie
+
+# Both put their holder's own data on a statement page: never a shared page.
+PENDING_COOKIE = personal_cookie("comment_pending")
+AUTHOR_COOKIE = personal_cookie("comment_author")
 # The newest pending comments a reader may see; older ids drop off the token.
 PENDING_KEPT = 20
 

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
 from ngo.comments.forms import CommentForm
-from ngo.comments.listing import comment_section, render_statement_page
+from ngo.comments.listing import comment_section
 from ngo.comments.moderation import comments_closed
 from ngo.comments.posting import early_refusal, post_comment, prune_flood_records
 from ngo.comments.tokens import (
@@ -24,6 +24,10 @@ from ngo.comments.tokens import (
 from ngo.errors import render_error
 from ngo.extensions import db
 from ngo.models import SlugRedirect, Statement
+
+# The statement page's owner shows a refused comment again; imported as a module,
+# because that page also takes its comment section from this package.
+from ngo.statements import page as statement_page
 
 bp = Blueprint("comments", __name__)
 
@@ -61,7 +65,9 @@ def _refuse(statement: Statement, form: CommentForm | None, status: int, notice=
     if form is None:
         kept = request.form.get("comment", "")[:70_000] or None
     section = comment_section(statement, form=form, notice=notice, kept_text=kept)
-    response = render_statement_page(statement, statement.views, section, status)
+    response = statement_page.render_statement_page(
+        statement, statement.views, section, status
+    )
     if status == 429:
         response.headers["Retry-After"] = str(
             max(1, int(current_app.config["COMMENT_FLOOD_SECONDS"]))

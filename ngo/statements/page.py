@@ -1,0 +1,165 @@
+"""The statement page, from one owner: who may read it, old addresses, the view
+count, shared or personal, rendering and caching.
+
+A reader's GET costs one query when the page is in the worker's cache: the head
+row (`_HEAD`) carries the statement's revision, the frame revision, the view count
+and when this reader last counted. The page is rendered once per revision,
+preference set and state of the comment form, and only its slots (views, CSRF
+token, form stamp, nonce) are made per request. A request with the reader's own
+data (ngo.caching.is_personal), a query string or a draft is rendered for that
+reader alone. ngo.comments supplies the comment section; the admin tells this
+module who may read drafts (`allow_previews`), so nothing here imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ngo import caching
+from ngo.accessibility.views import current_preferences
+from ngo.comments.listing import CommentSection, comment_section
+from ngo.comments.moderation import comments_closed
+from ngo.comments.tokens import make_stamp
+from ngo.extensions import db
+from ngo.models import Signature, SlugRedirect, Statement
+from ngo.pagecache import render_page, serve
+from ngo.revisions import frame_revision_column
+from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
+from ngo.statements.views import bp
+
+# How long browsers may keep an old slug's 301 (not forever: slugs can change back).
+REDIRECT_MAX_AGE = 24 * 60 * 60
+# Where the app keeps the check that lets a request see drafts (see allow_previews).
+_PREVIEWS = "ngo.statement_previews"
+
+# What decides how a statement page is served, in one small query built once.
+_HEAD = select(
+    Statement.id,
+    Statement.status,
+    Statement.revision,
+    frame_revision_column(),
+    Statement.views,
+    Statement.comments_open,
+    Statement.published_at,
+    last_counted_column,
+).where(Statement.slug == bindparam("slug"))
+
+
+def allow_previews(app: Flask, check: Callable[[], bool]) -> None:
+    """Let requests for which `check()` is true read drafts (the admin's editors)."""
+    app.extensions[_PREVIEWS] = check
+
+
+def may_read(statement: Statement) -> bool:
+    """Published statements for everyone; drafts for previewers only, never cached."""
+    if statement.is_published:
+        return True
+    check = current_app.extensions.get(_PREVIEWS)
+    if check is not None and check():
+        caching.mark_personal(noindex=True)
+        return True
+    return False
+
+
+@bp.get("/statements/<slug>")
+def detail(slug):
+    """One statement with its trail, signatories, views counter and comments."""
+    head = (
+        db.session.connection()
+        .execute(_HEAD, {"slug": slug, "visitor": visitor_key()})
+        .first()
+    )
+    if head is not None and head.status == "published" and caching.shareable():
+        return shared_page(head)
+    return own_page(slug, head)
+
+
+def load_statement(slug: str) -> Statement | None:
+    """The statement with everything its page shows: two queries."""
+    return db.session.scalar(
+        db.select(Statement)
+        .where(Statement.slug == slug)
+        .options(
+            joinedload(Statement.category_links),
+            selectinload(Statement.signatures).joinedload(Signature.organisation),
+        )
+    )
+
+
+def shared_page(head) -> str:
+    """The page every reader with these preferences gets, from the worker's cache."""
+    views = count_view(head, head.last_counted)
+    key = (
+        "statement",
+        head.id,
+        head.revision,
+        head.frame_revision,
+        request.path,
+        current_preferences().encode(),
+        comments_closed(head),
+    )
+
+    def render():
+        """The page with its per-request values left as slots."""
+        statement = load_statement(request.view_args["slug"])
+        return render_page(
+            "statements/detail.html",
+            statement=statement,
+            views=None,
+            comments=comment_section(statement),
+        )
+
+    return serve(key, render, views=str(views), stamp=lambda: make_stamp(head.id))
+
+
+def own_page(slug: str, head=None) -> Response:
+    """The page rendered for this request alone: a reader's own data, or a draft."""
+    statement = load_statement(slug)
+    if statement is None or not may_read(statement):
+        return moved_statement(slug) or abort(404)
+    if not statement.is_published:
+        views = statement.views
+    else:  # no head: the statement appeared since it was read; the upsert decides
+        views = count_view(statement, head.last_counted if head is not None else None)
+    return render_statement_page(statement, views, comment_section(statement))
+
+
+def moved_statement(slug: str) -> Response | None:
+    """A 301 to the statement that used to have this slug, or None (then a 404)."""
+    statement = db.session.scalar(
+        db.select(Statement)
+        .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
+        .where(SlugRedirect.old_slug == slug)
+    )
+    if statement is None or not may_read(statement):
+        return None
+    if statement.is_published:
+        caching.cache_for(REDIRECT_MAX_AGE)
+    return redirect(url_for("statements.detail", slug=statement.slug), code=301)
+
+
+def render_statement_page(
+    statement: Statement, views: int, section: CommentSection, status: int = 200
+) -> Response:
+    """The statement page with this comment section, rendered for this request.
+
+    Also what a refused comment gets back (ngo.comments.views), with its text.
+    """
+    html = render_template(
+        "statements/detail.html", statement=statement, views=views, comments=section
+    )
+    return make_response(html, status)

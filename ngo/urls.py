@@ -1,0 +1,30 @@
+"""Where a form may send the reader next: same-site paths only."""
+
+from urllib.parse import quote, urlsplit
+
+from flask import current_app
+
+# Characters a same-site path may keep as they are; anything else is %-encoded.
+_PATH_SAFE = "/?&=%#:@!$'()*+,;~-._[]"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A same-site path to go to next, %-encoded; `default` for anything else.
+
+    Refused: other hosts (`//host`, `https://…`, `/\\host`), backslashes, spaces
+    and control characters (browsers drop tabs and newlines and read "\\" as
+    "/"), paths that do not start with "/", and overlong ones.
+    """
+    if not target or len(target) > current_app.config.get("MAX_PATH_LENGTH", 2048):
+        return default
+    if "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return default
+    if not target.startswith("/") or target.startswith("//"):
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" where a host would be
+        return default
+    if parts.scheme or parts.netloc:
+        return default
+    return quote(target, safe=_PATH_SAFE)
