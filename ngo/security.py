@@ -151,8 +151,8 @@ def init_app(app: Flask) -> None:
     """Install the request guards, the headers and the nonce helper."""
     app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config.get("TRUSTED_HOSTS"))
     app.url_map.converters["int"] = IdConverter
-    # First of all: CSRF and every other check build URLs and read the form.
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed_requests)
-    app.before_request(refuse_odd_urls)
+    # First of all, before CSRF: its error pages build URLs and look the slug up.
+    first = [refuse_malformed_requests, refuse_odd_urls]
+    app.before_request_funcs.setdefault(None, [])[0:0] = first
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -239,3 +239,10 @@ def test_a_huge_comment_id_in_the_moderation_form_is_400(admin):
         data={"csrf_token": token, "action": "approve", "ids": ["1", "9" * 30]},
     )
     assert_site_page(response, 400)
+
+
+@pytest.mark.parametrize("path", ["/statements/%00/comments", "/accessibility%00"])
+def test_a_nul_in_the_path_of_a_post_without_a_token_is_400(client, path):
+    # The URL is refused before the CSRF check, whose comment-form page would
+    # look the slug up (PostgreSQL refuses NUL in text: a 500 there before).
+    assert_site_page(client.post(path, data={"comment": "x"}), 400)
