@@ -1,6 +1,5 @@
-"""The WSGI entry point: `gunicorn wsgi:app`."""
+"""The WSGI entry point: `gunicorn wsgi:app`; `flask` finds it without --app too."""
 
 from ngo import create_app
 
-# Web workers serve pages: `flask --app ngo db ...` brings the migrations.
-app = create_app({"DB_MIGRATIONS": False})
+app = create_app()

@@ -19,7 +19,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     _finish_config(app)
 
-    from ngo import (  # noqa: F401
+    from ngo import (
         admin,
         assets,
         caching,
@@ -32,17 +32,17 @@ def create_app(test_config=None):
     )
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
-    from ngo.extensions import csrf, db
+    from ngo.extensions import csrf, db, login_manager, migrate
     from ngo.statements import bp as statements_bp
 
     db.init_app(app)
-    if app.config["DB_MIGRATIONS"]:
-        # Alembic and its templates cost a web worker ~10 MB it never uses.
-        from flask_migrate import Migrate
-
-        migrations = str(Path(app.root_path).parent / "migrations")
-        Migrate(app, db, directory=migrations, compare_type=True, render_as_batch=True)
+    migrate.init_app(app, db)
     csrf.init_app(app)
+    # Flask-Login's context processor would load the user (and run its session
+    # protection) on every page rendered; admin.init_app's proxy loads it where used.
+    login_manager.init_app(app, add_context_processor=False)
+    _listen_to_connections()
+    revisions.register()
     security.init_app(app)
     caching.init_app(app)
     assets.init_app(app)
@@ -72,7 +72,7 @@ def _finish_config(app: Flask) -> None:
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
@@ -99,7 +99,12 @@ def _instance_secret(instance: Path) -> str:
         return key
 
 
-@event.listens_for(Engine, "connect")
+def _listen_to_connections() -> None:
+    """Set SQLite's pragmas on every new connection; once per process (it is global)."""
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """Give every SQLite connection WAL, a busy timeout and foreign keys."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):

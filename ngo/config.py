@@ -1,30 +1,48 @@
-"""Default configuration: safe values, no secrets; NGO_* variables override them."""
+"""Every configuration default, in one place: safe values, no secrets.
+
+Each is overridden by an `NGO_*` environment variable of the same name (parsed as JSON
+where it can be), then by a test's overrides; README's Configuration table lists the
+ones a deployer sets.
+"""
 
 
 class Config:
     """Defaults for every deployment; the environment and tests override them."""
 
+    # The site's name in the header and page titles.
     SITE_NAME = "Rights Watch Network"
+    # `lang` of the pages, and the language of imported statements that name none.
     SITE_LANGUAGE = "en"
     # SQLite under instance/ when empty; set NGO_DATABASE_URL for PostgreSQL.
     DATABASE_URL = ""
+    # Test pooled connections before use, so a restarted database costs no 500.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Statements on one page of a list (home, all statements, category, organisation).
     STATEMENTS_PER_PAGE = 10
-    # The `flask db` commands; wsgi.py (web workers) turns them off.
-    DB_MIGRATIONS = True
     # Rendered statement pages each worker keeps (about 30 KB each); 0 turns it off.
     PAGE_CACHE_SIZE = 256
     # A reader counts once per statement within this many seconds.
     VIEW_WINDOW_SECONDS = 24 * 60 * 60
+
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+    TRUSTED_PROXIES = 0
+    # Host names the site answers to (".example.org" takes subdomains); None: any.
+    TRUSTED_HOSTS: list[str] | None = None
     # Longest URL path we answer; anything longer is a 414.
     MAX_PATH_LENGTH = 2048
+    # Largest request body we read (bytes); a larger one is a 413.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Staff cookies are Secure on HTTPS requests anyway; True makes them Secure always.
+    SESSION_COOKIE_SECURE = False
+    # No script reads the session cookie, and other sites' forms do not carry it.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A CSRF token lasts as long as the session, so a long comment is never lost.
     WTF_CSRF_TIME_LIMIT = None
 
     # Comments (WordPress's defaults). Word lists: a JSON list, or one word or
     # phrase per line or comma in NGO_COMMENT_MODERATION_WORDS / _BLOCK_WORDS.
+    # Deepest level of threaded replies.
     COMMENT_MAX_DEPTH = 5
     # Posted sooner than this after the form was served: held for moderation.
     COMMENT_MIN_SECONDS = 3
@@ -32,10 +50,31 @@ class Config:
     COMMENT_FLOOD_SECONDS = 15
     # A comment with this many links or more is held for moderation.
     COMMENT_MAX_LINKS = 2
+    # Words or phrases that hold a comment for moderation.
     COMMENT_MODERATION_WORDS: list[str] = []
+    # Words or phrases that send a comment to spam.
     COMMENT_BLOCK_WORDS: list[str] = []
     # Close comments this many days after publication; 0 keeps them open.
     COMMENT_CLOSE_AFTER_DAYS = 0
     # How long a reader's own pending comments stay visible to them.
     COMMENT_PENDING_SECONDS = 30 * 24 * 60 * 60
+    # How long "Save my name, email, and website" remembers them.
     COMMENT_REMEMBER_SECONDS = 365 * 24 * 60 * 60
+
+    # Staff. A sign-in lasts at most this long, however active the session.
+    ADMIN_SESSION_SECONDS = 12 * 60 * 60
+    # Shortest password a staff account may have.
+    PASSWORD_MIN_LENGTH = 12
+    # The sign-in lockout (ngo.admin.auth). Wrong passwords for one account from one
+    # client before that client is locked out of that account...
+    LOGIN_MAX_FAILURES = 5
+    # ...wrong passwords from one client, whatever the accounts, before it is locked
+    # out of every account...
+    LOGIN_CLIENT_MAX_FAILURES = 20
+    # ...wrong passwords for one account from any clients before browsers that never
+    # signed in to it are locked out of it (its known browsers still sign in)...
+    LOGIN_ACCOUNT_MAX_FAILURES = 50
+    # ...each within, and lasting, this long after the last of them.
+    LOGIN_LOCKOUT_SECONDS = 15 * 60
+    # Sign-in attempts are kept this long for the sign-ins page, then deleted.
+    LOGIN_ATTEMPTS_KEEP_DAYS = 90

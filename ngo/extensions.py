@@ -1,5 +1,10 @@
-"""Flask extensions, created unbound and bound in create_app()."""
+"""Every Flask extension, created unbound here and bound in create_app()."""
 
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,3 +29,70 @@ class Base(DeclarativeBase):
 # render the statement it already loaded without querying it again.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 csrf = CSRFProtect()
+# Staff sign-in; ngo.admin.auth names its page and loads its users.
+login_manager = LoginManager()
+
+
+class Migrations:
+    """Flask-Migrate, imported on first use: Alembic costs each web worker ~10 MB.
+
+    Bound to an app, `flask db ...` and Flask-Migrate's functions (`upgrade()` in an
+    app context) work as with a plain `Migrate`, whether Flask found the app through
+    wsgi.py or `--app ngo`; a web worker, which runs neither, never imports Alembic.
+    """
+
+    def __init__(self, directory: Path, **options) -> None:
+        self.directory = str(directory)
+        self.options = options
+
+    def init_app(self, app: Flask, db: SQLAlchemy) -> None:
+        """Give the app `flask db` and Flask-Migrate's record, both bound when used."""
+        app.extensions["migrate"] = _BoundOnFirstUse(app, lambda: self.bind(app, db))
+        app.cli.add_command(_DbCommands(lambda: self.bind(app, db)))
+
+    def bind(self, app: Flask, db: SQLAlchemy) -> click.Group:
+        """Bind Flask-Migrate to the app once; give back its `db` command group."""
+        from flask_migrate import Migrate
+        from flask_migrate.cli import db as commands
+
+        if isinstance(app.extensions.get("migrate"), _BoundOnFirstUse):
+            # Migrate puts its record and its commands in place of the stand-ins.
+            Migrate(app, db, directory=self.directory, **self.options)
+        return commands
+
+
+class _BoundOnFirstUse:
+    """Stands in app.extensions["migrate"] until Flask-Migrate's functions read it."""
+
+    def __init__(self, app: Flask, bind) -> None:
+        self._app = app
+        self._bind = bind
+
+    def __getattr__(self, name: str):
+        """Bind Flask-Migrate, then answer from the record it keeps in its place."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self._bind()
+        record = self._app.extensions["migrate"]
+        if record is self:
+            raise AttributeError(name)
+        return getattr(record, name)
+
+
+class _DbCommands(click.Group):
+    """`flask db`: Flask-Migrate's command group, imported when a command runs."""
+
+    def __init__(self, bind) -> None:
+        super().__init__("db", help="Perform database migrations.")
+        self._bind = bind
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """Hand the command line over to Flask-Migrate's own group."""
+        return self._bind().make_context(info_name, args, parent=parent, **extra)
+
+
+migrate = Migrations(
+    Path(__file__).resolve().parent.parent / "migrations",
+    compare_type=True,
+    render_as_batch=True,
+)

@@ -21,9 +21,10 @@ under `site_revision()`; a statement page under its own revision and
 query (`site_revision_column()` / `frame_revision_column()`): then a page can only
 be newer than its key, never older.
 
-ORM changes are seen by the listeners below, comparing values (re-assigning an
-unchanged website, or an organisation that merely sits in `session.dirty` because a
-new signature was appended to it, moves nothing). Changes made with bulk SQL say so:
+ORM changes are seen by the listeners below (hooked by `register()`, which the app
+factory calls), comparing values (re-assigning an unchanged website, or an
+organisation that merely sits in `session.dirty` because a new signature was
+appended to it, moves nothing). Changes made with bulk SQL say so:
 `bump_revision()` in the SET clause of an UPDATE of statements, and
 `move_site_on()` when lists show the change (comment counts). The site row is moved
 once per transaction, at the commit, so its row lock is held for an instant.
@@ -136,7 +137,6 @@ def _statement_of(part) -> int | None:
     return owner.id if owner is not None else None
 
 
-@event.listens_for(Session, "before_flush")
 def _note_changes(session, flush_context, instances):
     """Stamp statements whose page changed; note parts and site changes for later."""
     now = utcnow()
@@ -177,7 +177,6 @@ def _note_changes(session, flush_context, instances):
     parts -= stamped | {None}
 
 
-@event.listens_for(Session, "after_flush")
 def _move_statements_on(session, flush_context):
     """Signatories or categories reordered or moved: those statements, one UPDATE."""
     ids = session.info.pop(_STATEMENTS, None)
@@ -193,7 +192,6 @@ def _move_statements_on(session, flush_context):
     _note_site(session, False)
 
 
-@event.listens_for(Session, "before_commit")
 def _move_site_on(session):
     """At the commit of the outermost transaction: the site row, once, if needed."""
     if session.in_nested_transaction():
@@ -204,12 +202,30 @@ def _move_site_on(session):
         _upsert_site_row(session.connection(), frame=change == "frame")
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session, transaction):
     """A rolled back (or committed) transaction leaves nothing noted behind."""
     if transaction.parent is None:
         session.info.pop(_STATEMENTS, None)
         session.info.pop(_SITE, None)
+
+
+_LISTENERS = (
+    ("before_flush", _note_changes),
+    ("after_flush", _move_statements_on),
+    ("before_commit", _move_site_on),
+    ("after_transaction_end", _forget),
+)
+
+
+def register() -> None:
+    """Listen to every ORM session; once per process, however many apps are made.
+
+    Listeners on the Session class are global: a second registration would count
+    every change twice.
+    """
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def _upsert_site_row(connection, *, frame: bool) -> None:

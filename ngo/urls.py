@@ -15,7 +15,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
     and control characters (browsers drop tabs and newlines and read "\\" as
     "/"), paths that do not start with "/", and overlong ones.
     """
-    if not target or len(target) > current_app.config.get("MAX_PATH_LENGTH", 2048):
+    if not target or len(target) > current_app.config["MAX_PATH_LENGTH"]:
         return default
     if "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
         return default

@@ -26,7 +26,7 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import LoginManager, current_user
+from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,36 +41,9 @@ from ngo.admin.sessions import (
     start_session,
 )
 from ngo.admin.views import bp, requires, safe_next
-from ngo.extensions import db
+from ngo.extensions import db, login_manager
 from ngo.models import LoginAttempt, User, utcnow
 from ngo.privacy import keyed_hash
-
-login_manager = LoginManager()
-login_manager.login_view = "admin.login"
-login_manager.login_message = "Please sign in to see that page."
-# A session whose address or browser changes is dropped, not just marked stale.
-login_manager.session_protection = "strong"
-
-DEFAULTS = {
-    # Wrong passwords for one account from one client before that client is locked
-    # out of that account...
-    "LOGIN_MAX_FAILURES": 5,
-    # ...wrong passwords from one client, whatever the accounts, before it is locked
-    # out of every account...
-    "LOGIN_CLIENT_MAX_FAILURES": 20,
-    # ...wrong passwords for one account from any clients before browsers that never
-    # signed in to it are locked out of it (its known browsers still sign in)...
-    "LOGIN_ACCOUNT_MAX_FAILURES": 50,
-    # ...each within, and lasting, this long after the last of them.
-    "LOGIN_LOCKOUT_SECONDS": 15 * 60,
-    # Sign-in attempts are kept this long for the sign-ins page, then deleted.
-    "LOGIN_ATTEMPTS_KEEP_DAYS": 90,
-    # A sign-in lasts at most this long, however active the session.
-    "ADMIN_SESSION_SECONDS": 12 * 60 * 60,
-    "PASSWORD_MIN_LENGTH": 12,
-    # The editor renders Markdown in a child process killed after this long.
-    "MARKDOWN_TIMEOUT_SECONDS": 10,
-}
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -82,20 +55,19 @@ class SessionInterface(SecureCookieSessionInterface):
         return configured or (has_request_context() and request.is_secure)
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of the server-side session the cookie names; None once it ended."""
     return load_session_user(token) if isinstance(token, str) and token else None
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login, the session cookie's flags and the admin defaults."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    """Staff sign-in: Flask-Login's page and user loader, the session cookie's flags."""
     app.session_interface = SessionInterface()
-    # Flask-Login's context processor would load the user (and run its session
-    # protection) on every page rendered; the proxy loads it only where used.
-    login_manager.init_app(app, add_context_processor=False)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = "Please sign in to see that page."
+    # A session whose address or browser changes is dropped, not just marked stale.
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
     app.jinja_env.globals["current_user"] = current_user
     from ngo.admin.commands import unlock  # it uses this module's lockout
 

@@ -43,7 +43,7 @@ def create_user(email, role):
         click.echo(f"error: a user with the email {email} already exists.", err=True)
         sys.exit(1)
     password = _read_password()
-    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum or not password.strip():
         click.echo(
             f"error: the password needs at least {minimum} characters.", err=True

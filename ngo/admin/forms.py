@@ -86,7 +86,7 @@ def slug_format(form, field):
 
 def new_password_rules(form, field):
     """A new password: long enough, not only spaces."""
-    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if field.data and (len(field.data) < minimum or not field.data.strip()):
         raise ValidationError(f"Use at least {minimum} characters.")
 
