@@ -159,6 +159,23 @@ class Signature(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="signatures")
 
 
+def _links_in_order(links: list, targets: list, name: str, link_class) -> list:
+    """A statement's link rows to these targets (by `name`), in order, once each.
+
+    A target already linked keeps its row and only takes its new position, so an
+    unchanged list changes nothing.
+    """
+    key = f"{name}_id"
+    existing = {getattr(link, key): link for link in links if getattr(link, key)}
+    ordered = []
+    for position, target in enumerate(dict.fromkeys(targets)):
+        link = existing.get(target.id) if target.id else None
+        link = link or link_class(**{name: target})
+        link.position = position
+        ordered.append(link)
+    return ordered
+
+
 class Statement(db.Model):
     """A published or draft statement: appeal, press release, joint letter."""
 
@@ -205,27 +222,15 @@ class Statement(db.Model):
 
     def set_categories(self, categories: list[Category]) -> None:
         """Put the statement in these categories, in this order."""
-        existing = {
-            link.category_id: link for link in self.category_links if link.category_id
-        }
-        links = []
-        for position, category in enumerate(dict.fromkeys(categories)):
-            link = existing.get(category.id) if category.id else None
-            link = link or StatementCategory(category=category)
-            link.position = position
-            links.append(link)
-        self.category_links = links
+        self.category_links = _links_in_order(
+            self.category_links, categories, "category", StatementCategory
+        )
 
     def set_signatories(self, organisations: list[Organisation]) -> None:
         """Make these organisations the signatories, in this order."""
-        existing = {s.organisation_id: s for s in self.signatures if s.organisation_id}
-        signatures = []
-        for position, organisation in enumerate(dict.fromkeys(organisations)):
-            signature = existing.get(organisation.id) if organisation.id else None
-            signature = signature or Signature(organisation=organisation)
-            signature.position = position
-            signatures.append(signature)
-        self.signatures = signatures
+        self.signatures = _links_in_order(
+            self.signatures, organisations, "organisation", Signature
+        )
 
     @property
     def is_published(self) -> bool:
