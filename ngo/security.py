@@ -101,13 +101,24 @@ def _has_nul(values) -> bool:
     return any("\x00" in k or "\x00" in v for k, v in values.items(multi=True))
 
 
+def _without_nul(values):
+    """A copy of a MultiDict with every NUL character taken out."""
+    return type(values)(
+        (k.replace("\x00", ""), v.replace("\x00", ""))
+        for k, v in values.items(multi=True)
+    )
+
+
 def refuse_malformed_requests():
-    """The first check of every request: 400 for a bad Host or NULs, 415 for JSON.
+    """The first check of every request: 400 for a bad Host or NUL in the query
+    string, 415 for JSON; NUL taken out of form fields.
 
     A query string with raw bytes outside ASCII is percent-encoded, as browsers
     send it, so that every view can read `request.args`. NUL never reaches the
-    database (PostgreSQL refuses it in text), and no form here takes JSON (Flask-WTF
-    would read a JSON body as the form)."""
+    database (PostgreSQL refuses it in text): in an address it is a 400, in a
+    form it is dropped, so that a pasted one does not cost the reader the text
+    (the form filters strip the other control characters). No form here takes
+    JSON: Flask-WTF would read a JSON body as the form."""
     if replace_bad_host():
         abort(400)
     if not request.query_string.isascii():
@@ -117,7 +128,7 @@ def refuse_malformed_requests():
     if _has_nul(request.args):
         abort(400)
     if request.method in BODY_METHODS and _has_nul(request.form):
-        abort(400)
+        request.form = _without_nul(request.form)
 
 
 def _trusted_hosts(value) -> list[str] | None:
