@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup db run lint test test-sqlite test-postgres browser bench clean
+.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: setup
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	  else echo "Install Debian's wrk (apt-get install wrk) for make bench." >&2; exit 1; fi; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Imports of 1,000 files and editor saves, into an empty database and one of 100,000
+# generated statements, on SQLite (bench/results/) and on a scratch database of the
+# PostgreSQL test server (NGO_BENCH_PG_URL). BENCH_IMPORT_ARGS: see --help.
+bench-import: setup
+	$(BIN)/python bench/import_speed.py $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/ngo.db* .pytest_cache

@@ -347,6 +347,105 @@ def organisation_named(name: str, website: str | None = None) -> Organisation:
     return found
 
 
+class Catalogue:
+    """Find-or-create of categories and organisations for many statements at once
+    (an import): what exists is read in a few queries up front, new rows are made in
+    the session without a flush, and the slugs new organisations want are checked
+    together (a slug taken costs a query more). Same rules as category_for_trail()
+    and organisation_named(); use it under no_autoflush.
+    """
+
+    CHUNK = 500  # names per IN (...) query
+
+    def __init__(self, organisation_names=()):
+        self._categories: dict[tuple[Category | None, str], Category] = {}
+        by_id = {c.id: c for c in db.session.scalars(db.select(Category))}
+        for category in by_id.values():
+            parent = by_id.get(category.parent_id)
+            self._categories[(parent, category.name_key)] = category
+        self._organisations: dict[str, Organisation | None] = {}
+        names = {name_key(name): name for name in organisation_names}
+        self._read_organisations(set(names))
+        # Slugs given to rows made here, which no query can see before the flush.
+        self._new_slugs: dict[type, set[str]] = {Category: set(), Organisation: set()}
+        # First-choice slugs of the organisations to make, found free in one go.
+        self._free = self._free_slugs(
+            Organisation,
+            [
+                make_slug(names[key])
+                for key, row in self._organisations.items()
+                if not row
+            ],
+        )
+
+    def _read_organisations(self, keys: set[str]) -> None:
+        """Read the organisations of these name keys (None for each not there)."""
+        keys = sorted(keys - set(self._organisations))
+        for start in range(0, len(keys), self.CHUNK):
+            chunk = keys[start : start + self.CHUNK]
+            self._organisations.update(dict.fromkeys(chunk))
+            query = db.select(Organisation).where(Organisation.name_key.in_(chunk))
+            for organisation in db.session.scalars(query):
+                self._organisations[organisation.name_key] = organisation
+
+    def _free_slugs(self, model, wanted: list[str]) -> set[str]:
+        """Which of these first-choice slugs no row of model has."""
+        firsts = sorted({next(_candidates(slug, None)) for slug in wanted})
+        free = set(firsts)
+        for start in range(0, len(firsts), self.CHUNK):
+            free -= _taken(model, firsts[start : start + self.CHUNK], None)
+        return free
+
+    def _slug(self, model, wanted: str, prefix: str | None = None) -> str:
+        """unique_slug() without a flush: rows made here are known to this object."""
+        first = next(_candidates(wanted, prefix))
+        if model is Organisation and first in self._free - self._new_slugs[model]:
+            self._new_slugs[model].add(first)
+            return first
+        candidates = _candidates(wanted, prefix)
+        while True:
+            batch = [next(candidates) for _ in range(20)]
+            taken = _taken(model, batch, None) | self._new_slugs[model]
+            for candidate in batch:
+                if candidate not in taken:
+                    self._new_slugs[model].add(candidate)
+                    return candidate
+
+    def category_for_trail(self, names: list[str]) -> Category:
+        """The category at the end of a trail of names, parents made as needed."""
+        parent = None
+        for name in names:
+            key = (parent, name_key(name))
+            found = self._categories.get(key)
+            if found is None:
+                prefix = parent.slug if parent is not None else None
+                found = Category(
+                    name=name,
+                    parent=parent,
+                    slug=self._slug(Category, make_slug(name), prefix),
+                )
+                db.session.add(found)
+                self._categories[key] = found
+            parent = found
+        return parent
+
+    def organisation_named(self, name: str, website: str | None = None) -> Organisation:
+        """The organisation of that name key, made if new; a website updates it."""
+        key = name_key(name)
+        if key not in self._organisations:  # a name not given up front
+            self._read_organisations({key})
+        found = self._organisations[key]
+        if found is None:
+            found = Organisation(
+                name=name, slug=self._slug(Organisation, make_slug(name))
+            )
+            db.session.add(found)
+            self._organisations[key] = found
+        if website:
+            found.website = website
+        return found
+
+
 def category_clash(
     name: str, parent_id: int | None, own_id: int | None = None
 ) -> Category | None:

@@ -1,6 +1,7 @@
 """Command-line tasks: seed-demo, import-statements, prune-views, create-user."""
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ngo.admin import create_user
 from ngo.comments.demo import seed_demo_comments
 from ngo.extensions import db
-from ngo.importer import ImportFailure, import_files, read_files, save
+from ngo.importer import ImportFailure, import_files, read_files, save_all
 from ngo.models import Statement
 from ngo.statements.viewcount import prune_view_records
 
@@ -25,7 +26,7 @@ def seed_demo():
     files = sorted(str(p) for p in DEMO_DIR.glob("*.md"))
     parsed = read_files(files, current_app.config["SITE_LANGUAGE"])
     existing = set(db.session.scalars(db.select(Statement.slug)))
-    added = [save(item) for item in parsed if item.slug not in existing]
+    added = save_all([item for item in parsed if item.slug not in existing])
     db.session.flush()
     comments = seed_demo_comments()
     db.session.commit()
@@ -64,6 +65,25 @@ def import_statements(files):
     click.echo(f"{len(statements)} statement(s) imported.")
 
 
+@click.command("generate-demo")
+@with_appcontext
+@click.option("--statements", default=1_000, show_default=True, help="How many.")
+@click.option("--comments", default=0, show_default=True, help="Spread over them.")
+@click.option("--seed", default=1, show_default=True, help="For the same data again.")
+def generate_demo(statements, comments, seed):
+    """Add a large generated data set for measuring (bulk inserts, seconds per
+    100,000 statements); each run adds more."""
+    from ngo.generate import generate
+
+    if statements < 0 or comments < 0 or (comments and not statements):
+        raise click.BadParameter("counts must be 0 or more, comments need statements")
+    started = time.perf_counter()
+    made, commented = generate(statements, comments, seed)
+    db.session.commit()
+    took = time.perf_counter() - started
+    click.echo(f"Generated {made} statements and {commented} comments in {took:.1f} s.")
+
+
 @click.command("prune-views")
 @with_appcontext
 def prune_views():
@@ -73,5 +93,11 @@ def prune_views():
 
 def init_app(app: Flask) -> None:
     """Register the commands with `flask`."""
-    for command in (seed_demo, import_statements, prune_views, create_user):
+    for command in (
+        seed_demo,
+        import_statements,
+        generate_demo,
+        prune_views,
+        create_user,
+    ):
         app.cli.add_command(command)

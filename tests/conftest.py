@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from ngo import create_app
+from ngo.authoring import category_for_trail, organisation_named
 from ngo.extensions import db
-from ngo.importer import category_for_trail, organisation_named
 from ngo.models import Statement
 
 PG_URL = os.environ.get("NGO_TEST_DATABASE_URL", "")

@@ -162,3 +162,99 @@ def test_slug_from_an_armenian_or_cyrillic_title(runner, app, tmp_path):
         "haytararutyun-mardu-iravunkneri-masin",
         "zayavlenie-o-svobode-sobraniy",
     }
+
+
+# generate-demo, and what an import costs.
+
+
+def test_generate_demo_adds_a_large_data_set_that_the_site_serves(runner, app, client):
+    from ngo.models import Comment
+    from ngo.revisions import site_revision
+
+    result = runner.invoke(
+        args=["generate-demo", "--statements", "300", "--comments", "900"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Generated 300 statements and 900 comments" in result.output
+    assert count(app, Statement) == 300 and count(app, Comment) == 900
+    with app.app_context():
+        approved = dict(
+            db.session.execute(
+                db.select(Comment.statement_id, db.func.count())
+                .where(Comment.status == "approved")
+                .group_by(Comment.statement_id)
+            ).all()
+        )
+        counts = dict(
+            db.session.execute(db.select(Statement.id, Statement.comment_count)).all()
+        )
+        assert {k: v for k, v in counts.items() if v} == approved
+        assert site_revision() >= 1  # bulk SQL says so: cached lists move on
+        slug = db.session.scalar(
+            db.select(Statement.slug).where(Statement.status == "published")
+        )
+    assert client.get("/").status_code == 200
+    assert client.get(f"/statements/{slug}", headers=BROWSER).status_code == 200
+    again = runner.invoke(args=["generate-demo", "--statements", "10"])
+    assert again.exit_code == 0, again.output
+    assert count(app, Statement) == 310  # slugs go on where the last run stopped
+
+
+@pytest.mark.parametrize(
+    "args", [["--statements", "-1"], ["--statements", "0", "--comments", "5"]]
+)
+def test_generate_demo_refuses_impossible_counts(runner, args):
+    result = runner.invoke(args=["generate-demo", *args])
+    assert result.exit_code == 2
+
+
+def import_batch(folder: Path, count: int, first: int = 0) -> list[str]:
+    """`count` statement files, each with a new organisation and a shared one."""
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for number in range(first, first + count):
+        path = folder / f"s{number}.md"
+        path.write_text(
+            f'---\ntitle: "Statement {number}"\nslug: statement-{number}\n'
+            "date: 2024-03-01\ncategories:\n  - Rights > Fair trial\n"
+            f'signatories:\n  - "Shared Org"\n  - "New Org {number}"\n---\n'
+            f"## Findings\n\nBody {number}.\n",
+            encoding="utf-8",
+        )
+        paths.append(str(path))
+    return paths
+
+
+def test_an_import_costs_the_same_queries_for_ten_files_or_fifty(
+    runner, app, tmp_path, count_queries
+):
+    """Organisations, categories and statements are looked up in batches (the
+    reads do not grow with the files), and no statement revision is moved over the
+    whole table (it was 8 UPDATEs of every statement per file)."""
+    runner.invoke(args=["generate-demo", "--statements", "200"])
+    first = import_batch(tmp_path / "first", 1, 1_000)  # its category is then there
+    assert runner.invoke(args=["import-statements", *first]).exit_code == 0
+    queries = []
+    for size, first in ((10, 0), (50, 100)):
+        files = import_batch(tmp_path / str(size), size, first)
+        with count_queries() as statements:
+            result = runner.invoke(args=["import-statements", *files])
+        assert result.exit_code == 0, result.output
+        queries.append(statements)
+    reads = [[s for s in found if s.lstrip().startswith("SELECT")] for found in queries]
+    assert len(reads[1]) == len(reads[0])  # rows are inserted one by one on SQLite
+    for statement in queries[0] + queries[1]:
+        assert not re.match(r"\s*UPDATE statement SET", statement)
+    assert count(app, Statement) == 261
+
+
+def test_reimporting_unchanged_files_writes_no_statement(
+    runner, app, tmp_path, count_queries
+):
+    files = import_batch(tmp_path, 20)
+    assert runner.invoke(args=["import-statements", *files]).exit_code == 0
+    with count_queries() as statements:
+        result = runner.invoke(args=["import-statements", *files])
+    assert result.exit_code == 0, result.output
+    written = [s for s in statements if re.match(r"\s*(UPDATE|INSERT|DELETE)", s)]
+    assert written == []
