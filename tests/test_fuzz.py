@@ -38,7 +38,7 @@ from tests.staff import PASSWORD, make_user
 
 SEED = int(os.environ.get("NGO_FUZZ_SEED", "8"))
 REQUESTS = int(os.environ.get("NGO_FUZZ_REQUESTS", "3000"))
-SECONDS = float(os.environ.get("NGO_FUZZ_SECONDS", "50"))
+SECONDS = float(os.environ.get("NGO_FUZZ_SECONDS", "40"))
 # The run stops early after this many bad answers.
 MAX_FAILURES = int(os.environ.get("NGO_FUZZ_MAX_FAILURES", "10"))
 # Endpoints the fuzzer leaves alone: signing its own admin out ends its coverage.
