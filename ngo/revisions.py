@@ -35,6 +35,7 @@ from __future__ import annotations
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from ngo.extensions import db
 from ngo.models import (
@@ -112,21 +113,21 @@ def _note_site(session: Session, frame: bool) -> None:
 
 def _changed(obj, keys=None) -> bool:
     """Whether any attribute (of keys, if given) has a new value, compared by value."""
-    for attr in inspect(obj).attrs:
-        if keys is not None and attr.key not in keys:
+    state = inspect(obj)
+    for key in state.mapper.attrs.keys() if keys is None else keys:
+        if keys is None and key in _NOT_SHOWN:
             continue
-        if keys is None and attr.key in _NOT_SHOWN:
-            continue
-        if attr.history.has_changes():
+        if get_history(obj, key, PASSIVE_NO_INITIALIZE).has_changes():
             return True
     return False
 
 
 def _was_or_is_published(statement: Statement) -> bool:
     """Whether a list showed the statement before this change or will after it."""
-    history = inspect(statement).attrs.status.history
-    before = list(history.deleted) + list(history.unchanged)
-    return "published" in before or statement.status in ("published", None)
+    if statement.status in ("published", None):
+        return True
+    history = get_history(statement, "status", PASSIVE_NO_INITIALIZE)
+    return "published" in (*history.deleted, *history.unchanged)
 
 
 def _statement_of(part) -> int | None:
