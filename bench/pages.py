@@ -22,16 +22,21 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from ngo.extensions import db
-from ngo.models import Signature, Statement, StatementCategory
+from ngo.models import Category, Organisation, Signature, Statement, StatementCategory
 
 
 @dataclass(frozen=True)
 class Page:
-    """One measured page: `path` is a string or a hook that returns one."""
+    """One measured page: `path` is a string or a hook that returns one.
+
+    `target`, when given, is the least share of its floor the page must reach
+    (`run.py --check` fails below it).
+    """
 
     name: str
     path: str | Callable[[], str]
     prepare: Callable[[], None] | None = None
+    target: float | None = None
 
     def resolve(self) -> str:
         """Run the hooks (inside an app context) and give the path to measure."""
@@ -89,9 +94,43 @@ def statement_with_200_comments() -> str:
     return f"/statements/{statement.slug}"
 
 
-# The statement page is the one the target is about (run.py's TARGET_PAGE).
+def busiest_category() -> str:
+    """Page 1 of the category with the most published statements (a full list)."""
+    slug = db.session.scalar(
+        db.select(Category.slug)
+        .join(StatementCategory, StatementCategory.category_id == Category.id)
+        .join(Statement, Statement.id == StatementCategory.statement_id)
+        .where(Statement.status == "published")
+        .group_by(Category.id, Category.slug)
+        .order_by(func.count().desc(), Category.id)
+        .limit(1)
+    )
+    if slug is None:
+        raise SystemExit("bench: no category with a published statement")
+    return f"/category/{slug}"
+
+
+def busiest_organisation() -> str:
+    """Page 1 of the organisation that signed the most published statements."""
+    slug = db.session.scalar(
+        db.select(Organisation.slug)
+        .join(Signature, Signature.organisation_id == Organisation.id)
+        .join(Statement, Statement.id == Signature.statement_id)
+        .where(Statement.status == "published")
+        .group_by(Organisation.id, Organisation.slug)
+        .order_by(func.count().desc(), Organisation.id)
+        .limit(1)
+    )
+    if slug is None:
+        raise SystemExit("bench: no organisation signed a published statement")
+    return f"/organisations/{slug}"
+
+
+# Each page's target: the least share of its own floor (run.py checks them).
 PAGES: list[Page] = [
-    Page("home", "/"),
-    Page("statement", busiest_statement),
+    Page("home", "/", target=0.30),
+    Page("statement", busiest_statement, target=0.35),
     Page("statement+200 comments", statement_with_200_comments),
+    Page("category", busiest_category, target=0.30),
+    Page("organisation", busiest_organisation, target=0.30),
 ]

@@ -111,8 +111,7 @@ def shareable(args: Iterable[str] = ()) -> bool:
     """
     if request.method not in ("GET", "HEAD"):
         return False
-    allowed = frozenset(args)
-    if any(name not in allowed for name in request.args):
+    if request.query_string and any(name not in args for name in request.args):
         return False
     return not is_personal()
 
@@ -127,9 +126,13 @@ def write_headers(response):
             return response
         policy = PERSONAL if is_personal() else PRIVATE
     setattr(g, _POLICY, policy)
-    response.headers["Cache-Control"] = policy.cache_control
+    headers = response.headers
+    headers["Cache-Control"] = policy.cache_control
     if policy.vary_cookie:
-        response.vary.add("Cookie")
+        if "Vary" in headers:
+            response.vary.add("Cookie")
+        else:  # the common case, without parsing a header set
+            headers["Vary"] = "Cookie"
     if g.get(_NOINDEX):
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -7,6 +7,7 @@ value is simply ignored.
 
 import math
 import time
+from functools import lru_cache
 
 from flask import Response, current_app, request
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
@@ -22,8 +23,14 @@ PENDING_KEPT = 20
 
 def _signer(salt: str, timed: bool = False):
     """A serializer bound to the app's secret key and one purpose."""
+    return _serializer(current_app.secret_key, f"ngo.comments.{salt}", timed)
+
+
+@lru_cache(maxsize=32)
+def _serializer(secret_key, salt: str, timed: bool):
+    """Made once per key and purpose: a statement page signs a stamp per request."""
     cls = URLSafeTimedSerializer if timed else URLSafeSerializer
-    return cls(current_app.secret_key, salt=f"ngo.comments.{salt}")
+    return cls(secret_key, salt=salt)
 
 
 def _set_cookie(response: Response, name: str, value: str, max_age: int) -> None:

@@ -63,12 +63,12 @@ def count_view(statement, last) -> int:
     """
     if not is_countable_request():
         return statement.views
-    visitor = visitor_key()
     now = utcnow()
     cutoff = now - timedelta(seconds=current_app.config["VIEW_WINDOW_SECONDS"])
     if last is not None and last > cutoff:
         return statement.views
 
+    visitor = visitor_key()
     table = StatementView.__table__
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     claim = dialect.insert(table).values(

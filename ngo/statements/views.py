@@ -12,16 +12,16 @@ the length of the list.
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ngo import caching
 from ngo.accessibility.views import current_preferences
 from ngo.extensions import db
 from ngo.models import Organisation, Signature, Statement, StatementCategory
-from ngo.pagecache import render_page, serve
+from ngo.pagecache import HeadQuery, render_page, serve
 from ngo.paging import page_number, paginate
-from ngo.revisions import site_revision
+from ngo.revisions import site_revision_column
 from ngo.statements.tree import category_tree
 
 bp = Blueprint("statements", __name__)
@@ -29,6 +29,8 @@ bp = Blueprint("statements", __name__)
 bp.add_app_template_global(category_tree)
 # Organisations on one page of the directory.
 ORGANISATIONS_PER_PAGE = 100
+# The one query of a list page served from the cache, built once.
+_SITE_HEAD = HeadQuery(select(site_revision_column()))
 
 
 @bp.app_template_filter("long_date")
@@ -52,7 +54,12 @@ def statement_page_of(query):
     return paginate(query, current_app.config["STATEMENTS_PER_PAGE"])
 
 
-def list_page(template: str, context: Callable[[], dict]) -> str:
+def site_revision() -> int:
+    """The site revision: read before the data it keys, so a page is never older."""
+    return _SITE_HEAD.first(db.engine).site_revision
+
+
+def list_page(template: str, context: Callable[[], dict]) -> str | bytes:
     """A list page: the cached page for a shared request, else rendered for this one.
 
     `context` loads what the template shows (and 404s); it runs only on a miss.
@@ -64,7 +71,7 @@ def list_page(template: str, context: Callable[[], dict]) -> str:
         "list",
         request.path,
         request.query_string,
-        site_revision(),  # read before the data it keys: a page is never older
+        site_revision(),
         current_preferences().encode(),
     )
     return serve(key, lambda: render_page(template, **context()))
