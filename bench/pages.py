@@ -94,17 +94,22 @@ def statement_with_200_comments() -> str:
     return f"/statements/{statement.slug}"
 
 
-def busiest_category() -> str:
-    """Page 1 of the category with the most published statements (a full list)."""
-    slug = db.session.scalar(
-        db.select(Category.slug)
-        .join(StatementCategory, StatementCategory.category_id == Category.id)
-        .join(Statement, Statement.id == StatementCategory.statement_id)
+def _busiest(model, link, link_key) -> str | None:
+    """The slug of the category or organisation on most published statements."""
+    return db.session.scalar(
+        db.select(model.slug)
+        .join(link, link_key == model.id)
+        .join(Statement, Statement.id == link.statement_id)
         .where(Statement.status == "published")
-        .group_by(Category.id, Category.slug)
-        .order_by(func.count().desc(), Category.id)
+        .group_by(model.id, model.slug)
+        .order_by(func.count().desc(), model.id)
         .limit(1)
     )
+
+
+def busiest_category() -> str:
+    """Page 1 of the category with the most published statements (a full list)."""
+    slug = _busiest(Category, StatementCategory, StatementCategory.category_id)
     if slug is None:
         raise SystemExit("bench: no category with a published statement")
     return f"/category/{slug}"
@@ -112,15 +117,7 @@ def busiest_category() -> str:
 
 def busiest_organisation() -> str:
     """Page 1 of the organisation that signed the most published statements."""
-    slug = db.session.scalar(
-        db.select(Organisation.slug)
-        .join(Signature, Signature.organisation_id == Organisation.id)
-        .join(Statement, Statement.id == Signature.statement_id)
-        .where(Statement.status == "published")
-        .group_by(Organisation.id, Organisation.slug)
-        .order_by(func.count().desc(), Organisation.id)
-        .limit(1)
-    )
+    slug = _busiest(Organisation, Signature, Signature.organisation_id)
     if slug is None:
         raise SystemExit("bench: no organisation signed a published statement")
     return f"/organisations/{slug}"

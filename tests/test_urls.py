@@ -4,31 +4,15 @@ import pytest
 
 from ngo.urls import safe_next
 from tests.staff import make_user, sign_in
+from tests.test_accessibility import OPEN_REDIRECTS as TOOLBAR_CASES
 
-# Every open-redirect case the toolbar and the sign-in tests cover, and more.
+# Every open-redirect case the toolbar's tests cover, and those the admin's rule let
+# through or did not name.
 OPEN_REDIRECTS = [
-    "//evil.example",
-    "//evil.example/path",
-    "https://evil.example",
-    "https://evil.example/",
-    "http://evil.example/",
-    "HTTPS://evil.example",
-    "http:/evil.example",
-    "http:evil.example",
-    "/\\evil.example",
-    "\\\\evil.example",
-    "/\\/evil.example",
-    "javascript:alert(1)",
-    "JaVaScRiPt:alert(1)",
-    "data:text/html,x",
-    "/\t/evil.example",
-    "/\n/evil.example",
-    " //evil.example",
-    "evil.example",
-    "",
+    *TOOLBAR_CASES,
     None,
-    "/" + "a" * 5000,
-    "/x\r\nSet-Cookie: y=1",
+    "https://evil.example/",
+    "http:/evil.example",
     "/admin/\r\nSet-Cookie: x=1",
     "/a\x0bb",  # once let through by the admin's rule
     "/a\x7fb",
