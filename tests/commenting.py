@@ -1,8 +1,10 @@
-"""Comment test helpers: read the reply form off a page, and post it as a reader."""
+"""Comment test helpers: read the reply form off a page, post it as a reader, or
+store a comment directly."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from html.parser import HTMLParser
 
 from ngo.extensions import db
@@ -86,24 +88,44 @@ def comment_id_from(response) -> int:
     return int(match.group(1))
 
 
-def trust(app, slug: str, email: str, name: str = "Trusted Reader") -> None:
-    """Give this email an approved comment, so its next ones publish at once."""
+def add_comment(app, slug: str, status: str = "pending", **fields) -> int:
+    """Store a comment on a statement as moderation left it; give back its id.
+
+    An approved one is counted in the statement's comment count, as posting and
+    moderating keep it.
+    """
     with app.app_context():
         statement = db.session.scalar(
             db.select(Statement).where(Statement.slug == slug)
         )
-        db.session.add(
-            Comment(
-                statement_id=statement.id,
-                author_name=name,
-                author_email=email.lower(),
-                body="<p>An earlier approved comment.</p>",
-                body_hash=f"trust-{email}",
-                status="approved",
-            )
+        comment = Comment(
+            statement_id=statement.id,
+            status=status,
+            **{
+                "author_name": "A Reader",
+                "author_email": "reader@example.org",
+                "body": "<p>A comment.</p>",
+                "body_hash": f"stored-{uuid.uuid4().hex}",
+                **fields,
+            },
         )
-        statement.comment_count += 1
+        db.session.add(comment)
+        if status == "approved":
+            statement.comment_count += 1
         db.session.commit()
+        return comment.id
+
+
+def trust(app, slug: str, email: str, name: str = "Trusted Reader") -> None:
+    """Give this email an approved comment, so its next ones publish at once."""
+    add_comment(
+        app,
+        slug,
+        "approved",
+        author_name=name,
+        author_email=email.lower(),
+        body="<p>An earlier approved comment.</p>",
+    )
 
 
 def stored(app, comment_id: int) -> Comment:

@@ -1,5 +1,5 @@
 """Fixtures: a fresh app and database per test (SQLite, or PostgreSQL when asked),
-a live server and Debian's Chromium for browser tests."""
+clients signed in as staff, a live server and Debian's Chromium for browser tests."""
 
 import os
 import re
@@ -17,6 +17,7 @@ from ngo import create_app
 from ngo.authoring import category_for_trail, organisation_named
 from ngo.extensions import db
 from ngo.models import Statement
+from tests.staff import signed_in
 
 PG_URL = os.environ.get("NGO_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -108,6 +109,18 @@ def client(app):
 def runner(app):
     """A runner for the app's `flask` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def editor(app, client):
+    """The test client, signed in as an editor."""
+    return signed_in(app, client, "editor")
+
+
+@pytest.fixture
+def moderator(app, client):
+    """The test client, signed in as a moderator."""
+    return signed_in(app, client, "moderator")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Helpers for the admin tests: staff accounts and signing in through the form."""
+"""Helpers for the tests: staff accounts, signing in through the form, a page's text."""
 
 from __future__ import annotations
 

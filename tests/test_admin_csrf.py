@@ -6,6 +6,7 @@ import pytest
 
 from ngo.extensions import db
 from ngo.models import Comment, Statement
+from tests.commenting import add_comment
 from tests.staff import PASSWORD, make_user
 
 POSTS = [
@@ -56,19 +57,7 @@ def admin(app, client, make_statement):
     """A signed-in admin, and something to act on."""
     make_user(app, "admin", "admin@example.org")
     slug = make_statement(categories=["Rights"], signatories=["Article 3 Club"])
-    with app.app_context():
-        sid = db.session.scalar(db.select(Statement.id).where(Statement.slug == slug))
-        db.session.add(
-            Comment(
-                statement_id=sid,
-                author_name="A",
-                author_email="a@example.org",
-                body="<p>x</p>",
-                body_hash="x",
-                status="pending",
-            )
-        )
-        db.session.commit()
+    add_comment(app, slug)
     assert sign_in_with_token(client).status_code == 303
     return client
 

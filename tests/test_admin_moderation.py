@@ -4,7 +4,7 @@ import pytest
 
 from ngo.extensions import db
 from ngo.models import AuditLog, Comment, Statement
-from tests.commenting import comment_id_from, post_comment
+from tests.commenting import add_comment, comment_id_from, post_comment
 from tests.staff import signed_in, text_of
 
 
@@ -14,33 +14,19 @@ def app_config(app_config):
     return app_config | {"TRUSTED_PROXIES": 1, "COMMENT_MIN_SECONDS": 0}
 
 
-@pytest.fixture
-def moderator(app, client):
-    """A client signed in as a moderator."""
-    return signed_in(app, client, "moderator")
-
-
 def add_comments(app, slug, *statuses, email="reader@example.org"):
     """Store one comment per status on a statement; give back their ids."""
-    with app.app_context():
-        statement = db.session.scalar(
-            db.select(Statement).where(Statement.slug == slug)
+    return [
+        add_comment(
+            app,
+            slug,
+            status,
+            author_name=f"Reader {n}",
+            author_email=email,
+            body=f"<p>Comment number {n}.</p>",
         )
-        comments = [
-            Comment(
-                statement_id=statement.id,
-                author_name=f"Reader {n}",
-                author_email=email,
-                body=f"<p>Comment number {n}.</p>",
-                body_hash=f"h{n}",
-                status=status,
-            )
-            for n, status in enumerate(statuses)
-        ]
-        db.session.add_all(comments)
-        statement.comment_count = statuses.count("approved")
-        db.session.commit()
-        return [c.id for c in comments]
+        for n, status in enumerate(statuses)
+    ]
 
 
 def status_of(app, comment_id):
@@ -227,21 +213,9 @@ def test_delete_permanently_only_from_the_trash(app, moderator, make_statement):
 def test_a_reply_survives_when_its_parent_is_deleted(app, moderator, make_statement):
     slug = make_statement()
     (parent,) = add_comments(app, slug, "trash")
-    with app.app_context():
-        sid = db.session.scalar(db.select(Statement.id))
-        reply = Comment(
-            statement_id=sid,
-            parent_id=parent,
-            depth=2,
-            author_name="Replier",
-            author_email="r@example.org",
-            body="<p>Reply</p>",
-            body_hash="r",
-            status="pending",
-        )
-        db.session.add(reply)
-        db.session.commit()
-        reply_id = reply.id
+    reply_id = add_comment(
+        app, slug, parent_id=parent, depth=2, author_name="Replier", body="<p>Reply</p>"
+    )
     assert "In reply to Reader 0" in text_of(moderator.get("/admin/comments"))
     moderator.post("/admin/comments?status=trash", data={"one": f"delete:{parent}"})
     with app.app_context():

@@ -77,6 +77,12 @@ def test_after_a_password_change_the_other_session_is_gone(app, client):
     replay = app.test_client()
     replay.set_cookie("session", before)
     assert replay.get("/admin/").status_code == 302
+    # The new password is the one that signs in.
+    client.post("/admin/logout")
+    assert sign_in(client, "ed@example.org", PASSWORD).status_code == 422
+    assert (
+        sign_in(client, "ed@example.org", "a brand new passphrase").status_code == 303
+    )
 
 
 def test_disabling_an_account_ends_all_its_sessions(app, client):

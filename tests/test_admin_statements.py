@@ -62,12 +62,6 @@ def stored(app, slug=None, statement_id=None) -> Statement:
         return statement
 
 
-@pytest.fixture
-def editor(app, client):
-    """A client signed in as an editor."""
-    return signed_in(app, client, "editor")
-
-
 def test_editor_has_the_contract_labels_and_a_save_button(editor):
     html = editor.get("/admin/statements/new").get_data(as_text=True)
     for field, label in [

@@ -4,13 +4,7 @@ import pytest
 
 from ngo.extensions import db
 from ngo.models import AuditLog, Category, Organisation, Statement
-from tests.staff import signed_in, text_of
-
-
-@pytest.fixture
-def editor(app, client):
-    """A client signed in as an editor."""
-    return signed_in(app, client, "editor")
+from tests.staff import text_of
 
 
 def category(app, name) -> Category:

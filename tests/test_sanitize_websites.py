@@ -13,7 +13,6 @@ from ngo.sanitize import (
     safe_web_url,
 )
 from tests.commenting import comment_id_from, form_fields, post_comment, stored
-from tests.staff import signed_in
 
 UNPARSABLE = [
     "http://[example.org]",
@@ -84,12 +83,6 @@ def test_statement_bodies_and_plain_text_take_unparsable_links(href):
     assert "x" in str(clean_statement_html(html))
     assert "x" in str(clean_comment_html(html))
     assert plain_text(html) == "x and http://[y"
-
-
-@pytest.fixture
-def editor(app, client):
-    """A client signed in as an editor."""
-    return signed_in(app, client, "editor")
 
 
 @pytest.mark.parametrize("url", UNPARSABLE)

@@ -7,13 +7,7 @@ import pytest
 
 from ngo.extensions import db
 from ngo.models import Statement
-
-
-def text_of(response) -> str:
-    """The visible text of an HTML response, tags removed and spaces collapsed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'")
+from tests.staff import text_of
 
 
 def test_statement_page_shows_everything_a_reader_needs(client, make_statement):

@@ -37,9 +37,9 @@ def scratch_env(tmp_path) -> dict:
     return env
 
 
-def run(args, tmp_path) -> subprocess.CompletedProcess:
-    """Run a command in the repository root, as a deployer would."""
-    return subprocess.run(
+def run(args, tmp_path) -> str:
+    """Run a command in the repository root, as a deployer would; its output."""
+    result = subprocess.run(
         args,
         cwd=ROOT,
         env=scratch_env(tmp_path),
@@ -47,6 +47,8 @@ def run(args, tmp_path) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def test_a_web_worker_never_imports_alembic(tmp_path):
@@ -55,24 +57,21 @@ def test_a_web_worker_never_imports_alembic(tmp_path):
         "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules)); "
         "print('db' in wsgi.app.cli.commands)"
     )
-    result = run([sys.executable, "-c", probe], tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:2] == ["[]", "True"]
+    assert run([sys.executable, "-c", probe], tmp_path).split("\n")[:2] == [
+        "[]",
+        "True",
+    ]
 
 
 @pytest.mark.parametrize("app_option", [[], ["--app", "ngo"]], ids=["root", "app"])
 def test_flask_db_upgrade_works_at_the_root_and_with_app_ngo(tmp_path, app_option):
-    upgraded = run([FLASK, *app_option, "db", "upgrade"], tmp_path)
-    assert upgraded.returncode == 0, upgraded.stderr
-    current = run([FLASK, *app_option, "db", "current"], tmp_path)
-    assert current.returncode == 0, current.stderr
-    assert "(head)" in current.stdout
+    run([FLASK, *app_option, "db", "upgrade"], tmp_path)
+    assert "(head)" in run([FLASK, *app_option, "db", "current"], tmp_path)
 
 
-def test_flask_lists_db_without_importing_it(tmp_path):
-    result = run([FLASK, "--help"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"^\s+db\s+Perform database migrations\.$", result.stdout, re.M)
+def test_flask_help_lists_db(tmp_path):
+    output = run([FLASK, "--help"], tmp_path)
+    assert re.search(r"^\s+db\s+Perform database migrations\.$", output, re.M)
 
 
 def test_listeners_are_hooked_by_the_factory_not_by_importing(tmp_path):
@@ -87,9 +86,10 @@ def test_listeners_are_hooked_by_the_factory_not_by_importing(tmp_path):
         "ngo.create_app()\n"
         "print(hooked())\n"
     )
-    result = run([sys.executable, "-c", probe], tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:2] == ["(False, False)", "(True, True)"]
+    assert run([sys.executable, "-c", probe], tmp_path).split("\n")[:2] == [
+        "(False, False)",
+        "(True, True)",
+    ]
 
 
 def test_a_second_app_hooks_each_listener_only_once(app, app_config):
