@@ -673,6 +673,33 @@ def test_bodies_python_markdown_took_minutes_on_are_saved_at_once(
     assert plain_text(stored(app, "odd").body) == text
 
 
+def test_a_save_that_changes_signatories_moves_only_its_own_statement(
+    app, editor, make_statement, count_queries
+):
+    """It used to UPDATE every statement's revision (a new Signature put its
+    organisation in session.dirty): 1.6 s a save at 100,000 statements."""
+    others = [make_statement(signatories=["Article 3 Club"]) for _ in range(3)]
+    mine = make_statement(title="Mine", signatories=["Article 3 Club"])
+    before = {slug: stored(app, slug).revision for slug in others + [mine]}
+    sid = stored(app, mine).id
+    with count_queries() as statements:
+        response = editor.post(
+            f"/admin/statements/{sid}/edit",
+            data=statement_data(
+                title="Mine",
+                slug=mine,
+                signatories="Article 3 Club\nA New Organisation",
+            ),
+        )
+    assert response.status_code == 303
+    updates = [s for s in statements if re.match(r"\s*UPDATE statement\b", s)]
+    assert updates and all("WHERE statement.id" in s for s in updates)
+    assert {slug: stored(app, slug).revision for slug in others} == {
+        slug: before[slug] for slug in others
+    }
+    assert stored(app, mine).revision > before[mine]
+
+
 def test_saving_a_statement_with_armenian_and_cyrillic_signatories(
     app, editor, make_statement
 ):
