@@ -1,6 +1,7 @@
 """Fixtures: a fresh app and database per test (SQLite, or PostgreSQL when asked),
 clients signed in as staff, a live server and Debian's Chromium for browser tests."""
 
+import logging
 import os
 import re
 import threading
@@ -34,6 +35,20 @@ CHROMIUM_ARGS = [
 def _as_psycopg(url: str) -> str:
     """The SQLAlchemy URL for psycopg 3."""
     return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+
+
+@pytest.fixture(autouse=True)
+def _alembic_logging_stays_in_its_test():
+    """Take back the stderr handler alembic.ini gives the root logger in upgrade().
+
+    It writes to the stderr of the test that ran the migration; once that test's
+    capture is closed, every later warning would print a logging error instead.
+    """
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler:  # pytest's own are subclasses
+            root.removeHandler(handler)
 
 
 @pytest.fixture(scope="session")
