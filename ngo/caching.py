@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Flask, g, request, request_finished, session
+from flask import Flask, g, has_request_context, request, request_finished, session
 
 # Session keys every reader has; any other makes the request personal.
 _SHARED_SESSION_KEYS = frozenset({"csrf_token"})
@@ -158,5 +158,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _read_personal_first():
         """Decide personal before a template takes flashes out of the session."""
-        is_personal()
+        if has_request_context():
+            is_personal()
         return {}
