@@ -2,6 +2,7 @@
 styles, persistence, Reset, axe-core in every scheme, reflow, text spacing, keyboard."""
 
 import struct
+import time
 import zlib
 
 import pytest
@@ -190,8 +191,21 @@ def expected_style(prefs):
     }
 
 
-def assert_looks_like(page, prefs, selector=".statement__body p"):
-    """Computed body text matches the preferences."""
+def assert_looks_like(page, prefs, selector=".statement__body p", seconds=5.0):
+    """Computed body text matches the preferences (soon: with JavaScript on, the
+    script restyles the page when the server has answered its fetch)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return _assert_style(page, prefs, selector)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(50)
+
+
+def _assert_style(page, prefs, selector):
+    """Computed body text matches the preferences now."""
     style, want = text_style(page, selector), expected_style(prefs)
     family = style.pop("family")
     if prefs.weight == "light":  # a thin face first, then the chosen font
