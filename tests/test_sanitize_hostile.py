@@ -312,3 +312,23 @@ def test_a_statement_keeps_its_structure():
         "<ul><li>a</li><li>b</li></ul>"
         "<table><tbody><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></tbody></table>"
     )
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["javascript:1", " java\tscript:1", "JaVaScRiPt:1", "data:1", "vbscript:1"],
+)
+def test_statement_links_with_a_script_scheme_lose_it(href):
+    """A scheme followed by digits alone (read as a port by Python) is still a
+    scheme: the link keeps its text, not its address."""
+    html = str(clean_statement_html(f'<p><a href="{href}">x</a></p>'))
+    assert html == "<p><a>x</a></p>"
+
+
+@pytest.mark.parametrize(
+    "href", ["https://example.org/a:1", "/statements/a:1", "#part-2", "mailto:a@b.org"]
+)
+def test_statement_links_to_pages_and_addresses_stay(href):
+    """Absolute http(s), mailto, paths and fragments are kept as written."""
+    html = str(clean_statement_html(f'<p><a href="{href}">x</a></p>'))
+    assert html == f'<p><a href="{href}">x</a></p>'
