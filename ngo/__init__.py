@@ -26,6 +26,7 @@ def create_app(test_config=None):
         cli,
         errors,
         health,
+        identity,
         pagecache,
         revisions,
         security,
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     security.init_app(app)
     caching.init_app(app)
     assets.init_app(app)
+    identity.init_app(app)
     pagecache.init_app(app)
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)

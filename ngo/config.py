@@ -11,6 +11,14 @@ class Config:
 
     # The site's name in the header and page titles.
     SITE_NAME = "Rights Watch Network"
+    # One line under the name in the header; empty shows none.
+    SITE_TAGLINE = "Statements and appeals of civil-society organisations"
+    # The logo in the header and the page icon: a path to an .svg or .png file, served
+    # with a content hash; empty uses the built-in ngo/static/icons/icon.svg.
+    SITE_LOGO = ""
+    # The organisation's colour, #rrggbb; a look where it reads below 4.5:1 keeps
+    # its own (ngo/identity.py).
+    ACCENT_COLOR = "#8a1c1c"
     # `lang` of the pages, and the language of imported statements that name none.
     SITE_LANGUAGE = "en"
     # SQLite under instance/ when empty; set NGO_DATABASE_URL for PostgreSQL.
