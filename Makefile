@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import clean
+.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import screenshots clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench: setup
 # PostgreSQL test server (NGO_BENCH_PG_URL). BENCH_IMPORT_ARGS: see --help.
 bench-import: setup
 	$(BIN)/python bench/import_speed.py $(BENCH_IMPORT_ARGS)
+
+# PNGs of the main pages (default, and white on black at 200% text; 1280 and 320 px;
+# JavaScript off) into docs/screenshots/, from a scratch database, never instance/.
+screenshots: setup browser
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance/ngo.db* .pytest_cache

@@ -1,0 +1,168 @@
+"""`make screenshots`: PNGs of the main pages, as readers see them, in docs/screenshots.
+
+Each page (home, a statement, a category, /accessibility, /admin/login) in two looks
+(the default, and white on black at 200% text, chosen through the ngo_a11y cookie as
+the toolbar's form sets it) at 1280 and 320 px, with JavaScript off. The site runs on
+a scratch SQLite database with the demo content (never instance/), served in a thread
+on a free port; Debian's Chromium takes the pictures through Playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from ngo import create_app  # noqa: E402
+from ngo.accessibility.preferences import COOKIE_NAME, Preferences  # noqa: E402
+from ngo.extensions import db  # noqa: E402
+from ngo.models import Category, Statement  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+# (name, cookie value): the default look, and white on black at 200% text.
+LOOKS = (
+    ("default", ""),
+    ("wb200", Preferences(size="200", scheme="wb").encode()),
+)
+# (width, height) of the window: a desktop screen and a small phone.
+SCREENS = ((1280, 800), (320, 640))
+# A full page taller than this is cut here, and every picture is reduced to this many
+# colours (text, links, the accent and their edges), to keep the files small.
+MAX_HEIGHT = 5000
+COLOURS = 32
+
+
+def build_site(folder: Path):
+    """An app on a fresh SQLite database in `folder`, migrated and seeded."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{folder / 'screenshots.db'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "screenshots", "TESTING": False}
+    )
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    if result.exit_code != 0:
+        raise SystemExit(f"seed-demo failed:\n{result.output}")
+    return app
+
+
+def main_pages(app) -> list[tuple[str, str]]:
+    """(name, path) of each page to take: the newest statement and the first
+    top-level category."""
+    with app.app_context():
+        statement = db.session.scalars(
+            db.select(Statement)
+            .where(Statement.status == "published")
+            .order_by(Statement.published_at.desc())
+        ).first()
+        category = db.session.scalars(
+            db.select(Category)
+            .where(Category.parent_id.is_(None))
+            .order_by(Category.id)
+        ).first()
+        return [
+            ("home", "/"),
+            ("statement", f"/statements/{statement.slug}"),
+            ("category", f"/category/{category.slug}"),
+            ("accessibility", "/accessibility"),
+            ("admin-login", "/admin/login"),
+        ]
+
+
+def shrink(path: Path) -> None:
+    """Rewrite a PNG with a palette of COLOURS colours, undithered, optimised."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(
+            colors=COLOURS,
+            method=Image.Quantize.MEDIANCUT,
+            dither=Image.Dither.NONE,
+        )
+    small.save(path, optimize=True)
+
+
+def take(base: str, pages, out: Path) -> list[Path]:
+    """Photograph every page in every look at every width; the files written."""
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        try:
+            for look, cookie in LOOKS:
+                for width, height in SCREENS:
+                    context = browser.new_context(
+                        java_script_enabled=False,
+                        viewport={"width": width, "height": height},
+                    )
+                    if cookie:
+                        context.add_cookies(
+                            [{"name": COOKIE_NAME, "value": cookie, "url": base}]
+                        )
+                    page = context.new_page()
+                    for name, path in pages:
+                        response = page.goto(base + path)
+                        if response is None or response.status != 200:
+                            raise SystemExit(
+                                f"{path} answered {response and response.status}"
+                            )
+                        full = page.evaluate("document.documentElement.scrollHeight")
+                        target = out / f"{name}-{look}-{width}.png"
+                        page.screenshot(
+                            path=str(target),
+                            full_page=True,
+                            clip={
+                                "x": 0,
+                                "y": 0,
+                                "width": width,
+                                "height": min(full, MAX_HEIGHT),
+                            },
+                        )
+                        shrink(target)
+                        written.append(target)
+                    context.close()
+        finally:
+            browser.close()
+    return written
+
+
+def main() -> None:
+    """Build the scratch site, serve it, take the pictures, list them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="ngo-screenshots-") as folder:
+        app = build_site(Path(folder))
+        pages = main_pages(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            written = take(f"http://127.0.0.1:{server.server_port}", pages, args.out)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+            with app.app_context():
+                db.engine.dispose()
+    for path in written:
+        print(f"{path}  {path.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()
