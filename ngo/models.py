@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -16,9 +17,17 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import (
+    Mapped,
+    column_property,
+    mapped_column,
+    relationship,
+    validates,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ngo.extensions import db
@@ -183,6 +192,14 @@ class Statement(db.Model):
         CheckConstraint("status IN ('draft', 'published')", name="status"),
         CheckConstraint("views >= 0", name="views_not_negative"),
         Index("ix_statement_status_published_at", "status", "published_at", "id"),
+        # The front page's lead: the newest featured statement, else the newest.
+        Index(
+            "ix_statement_status_featured_published_at",
+            "status",
+            "featured",
+            "published_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,6 +214,10 @@ class Statement(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     views: Mapped[int] = mapped_column(Integer, default=0)
     comments_open: Mapped[bool] = mapped_column(default=True)
+    # Marked by an editor to lead the front page (the newest featured one leads).
+    featured: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     # Approved comments, kept by ngo.comments so that lists show counts for free.
     comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Moved on by every change that shows on its page (ngo.revisions), never by
@@ -213,6 +234,15 @@ class Statement(db.Model):
         back_populates="statement",
         order_by="Signature.position",
         cascade="all, delete-orphan",
+    )
+    # How many organisations signed: loaded only where a list undefers it, in the
+    # list's own query (no query per statement).
+    signature_count: Mapped[int] = column_property(
+        select(func.count())
+        .where(Signature.statement_id == id)
+        .correlate_except(Signature)
+        .scalar_subquery(),
+        deferred=True,
     )
 
     @property
@@ -239,6 +269,25 @@ class Statement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Statement {self.slug}>"
+
+
+class Page(db.Model):
+    """A simple page of the site (About, Contact) at /pages/<slug>, edited in the admin.
+
+    `body` is the sanitised HTML made from `body_markdown` on write (ngo.markup).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    def __repr__(self) -> str:
+        return f"<Page {self.slug}>"
 
 
 class SiteRevision(db.Model):

@@ -381,10 +381,10 @@ def test_list_pages_cost_the_same_with_5_or_50_statements(
 
     add(5)
     small = _costs(app, client, count_queries, LIST_PAGES)
-    assert text(get(client, "/")).count('class="statement-card"') == 5
+    assert text(get(client, "/statements")).count('class="statement-card"') == 5
     add(45)
     large = _costs(app, client, count_queries, LIST_PAGES)
-    assert text(get(client, "/")).count('class="statement-card"') == 50
+    assert text(get(client, "/statements")).count('class="statement-card"') == 50
     assert small == large
     for path, (rendered, cached) in large.items():
         assert cached == 1 and rendered <= 6, (path, rendered)

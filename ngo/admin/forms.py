@@ -230,6 +230,11 @@ class StatementForm(FlaskForm):
         description="A draft is seen only by signed-in editors; published is public.",
     )
     comments_open = BooleanField("Comments open")
+    featured = BooleanField(
+        "Featured on the front page",
+        description="The newest featured statement leads the front page; without "
+        "one, the newest statement does.",
+    )
     # What the statement looked like when the editor opened it (see _editor).
     version = HiddenField()
     save = SubmitField("Save")

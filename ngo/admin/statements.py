@@ -99,6 +99,7 @@ def _initial(statement: Statement | None) -> dict:
             "date": utcnow().date(),
             "status": "draft",
             "comments_open": True,
+            "featured": False,
             "language": current_app.config["SITE_LANGUAGE"],
         }
     return {
@@ -115,6 +116,7 @@ def _initial(statement: Statement | None) -> dict:
         "language": statement.language,
         "status": statement.status,
         "comments_open": statement.comments_open,
+        "featured": statement.featured,
     }
 
 
@@ -185,6 +187,7 @@ def _snapshot(statement: Statement) -> dict:
         else None,
         "language": statement.language,
         "comments open": statement.comments_open,
+        "featured": statement.featured,
         "summary": statement.summary,
         "body": statement.body,
         "categories": [
@@ -253,6 +256,7 @@ def _write(form: StatementForm, statement: Statement | None, body: Markup) -> St
     statement.language = form.language.data
     statement.status = form.status.data
     statement.comments_open = form.comments_open.data
+    statement.featured = form.featured.data
     statement.published_at = _published_at(
         None if creating else statement, form.date.data
     )

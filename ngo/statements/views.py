@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from ngo import caching
 from ngo.accessibility.views import current_preferences
@@ -45,8 +45,28 @@ def published():
         db.select(Statement)
         .where(Statement.status == "published")
         .order_by(Statement.published_at.desc(), Statement.id.desc())
-        .options(selectinload(Statement.category_links))
+        .options(
+            selectinload(Statement.category_links), undefer(Statement.signature_count)
+        )
     )
+
+
+def lead_statement() -> Statement | None:
+    """The front page's lead: the newest featured statement, else the newest."""
+    query = (
+        db.select(Statement)
+        .where(Statement.status == "published")
+        .order_by(
+            Statement.featured.desc(),
+            Statement.published_at.desc(),
+            Statement.id.desc(),
+        )
+        .limit(1)
+        .options(
+            joinedload(Statement.category_links), undefer(Statement.signature_count)
+        )
+    )
+    return db.session.scalars(query).unique().first()
 
 
 def statement_page_of(query):
@@ -79,10 +99,16 @@ def list_page(template: str, context: Callable[[], dict]) -> str | bytes:
 
 @bp.get("/")
 def index():
-    """The latest published statements, paginated."""
-    return list_page(
-        "statements/index.html", lambda: {"pagination": statement_page_of(published())}
-    )
+    """The front page: a lead statement, the latest others (paginated), categories."""
+
+    def context() -> dict:
+        """One page of the newest statements; on the first, the lead apart from them."""
+        pagination = statement_page_of(published())
+        lead = lead_statement() if pagination.page == 1 else None
+        latest = [s for s in pagination.items if lead is None or s.id != lead.id]
+        return {"lead": lead, "latest": latest, "pagination": pagination}
+
+    return list_page("statements/index.html", context)
 
 
 @bp.get("/statements")
