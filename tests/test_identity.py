@@ -162,10 +162,11 @@ def test_the_browser_applies_the_accent_of_each_look(live_server, page_factory):
     """The identity stylesheet wins over site.css's own --accent, scheme by scheme."""
     page = page_factory(javascript=False)
     accent = "getComputedStyle(document.documentElement).getPropertyValue('--accent')"
-    for cookie, expected in [
-        ("", "#8a1c1c"),
-        ("cs:wb", "#9cd3ff"),
-        ("cs:bw", "#8a1c1c"),
+    band = "getComputedStyle(document.querySelector('.site-header')).borderTopColor"
+    for cookie, expected, rgb in [
+        ("", "#8a1c1c", "rgb(138, 28, 28)"),
+        ("cs:wb", "#9cd3ff", "rgb(156, 211, 255)"),
+        ("cs:bw", "#8a1c1c", "rgb(138, 28, 28)"),
     ]:
         page.context.clear_cookies()
         if cookie:
@@ -174,3 +175,4 @@ def test_the_browser_applies_the_accent_of_each_look(live_server, page_factory):
             )
         page.goto(f"{live_server}/accessibility")
         assert page.evaluate(accent).strip() == expected, cookie
+        assert page.evaluate(band) == rgb, cookie  # the band above the header
