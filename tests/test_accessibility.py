@@ -188,7 +188,7 @@ CHOICES = [
     ("scheme", "green", "cs:green"),
     ("bg", "#000000", "bg:000000|fg:ffffff|pk:bg"),
     ("fg", "#ffff00", "bg:000000|fg:ffff00|pk:fg"),
-    ("toolbar", "closed", "tb:closed"),
+    ("toolbar", "open", "tb:open"),
 ]
 
 
@@ -403,7 +403,7 @@ def test_the_script_gets_json_instead_of_a_redirect(client):
     assert (
         state["htmlClass"] == "a11y-size-150" and state["message"] == "Font size: 150%."
     )
-    assert state["pressed"]["size"] == "150" and state["toolbar"] == "open"
+    assert state["pressed"]["size"] == "150" and state["toolbar"] == "closed"
     assert set_cookie_header(response).startswith(f"{COOKIE}=fs:150;")
     response = client.post(
         "/accessibility", data={"bg": "#000000"}, headers={"Accept": "application/json"}
@@ -495,7 +495,7 @@ def test_the_toolbar_is_on_every_page_with_its_groups_in_order(client, make_stat
             < html.index('class="site-header"')
         )
         assert re.search(
-            r'<button[^>]*id="a11y-toggle"[^>]*aria-expanded="true"[^>]*>Accessibility</button>',
+            r'<button[^>]*id="a11y-toggle"[^>]*aria-expanded="false"[^>]*>Accessibility</button>',
             toolbar,
         )
         legends = re.findall(r"<legend>([^<]+)</legend>", toolbar)
@@ -541,6 +541,21 @@ def test_a_closed_toolbar_stays_closed_on_every_page(client):
     assert '<div class="a11y__panel" id="a11y-panel">' in client.get("/").get_data(
         as_text=True
     )
+
+
+def test_the_toolbar_starts_collapsed_and_old_cookies_still_read(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<div class="a11y__panel" id="a11y-panel" hidden>' in html
+    assert Preferences().toolbar == "closed"
+    # Cookies written before the default changed keep their meaning where they
+    # said something: "tb:closed" is still closed, and "tb:open" is written now.
+    assert Preferences.decode("fs:150|tb:closed") == Preferences(size="150")
+    assert Preferences(toolbar="open").encode() == "tb:open"
+    # Reset, pressed in the open toolbar, leaves the toolbar open.
+    post(client, toolbar="open")
+    post(client, size="200")
+    post(client, reset="all")
+    assert client.get_cookie(COOKIE).value == "tb:open"
 
 
 class TestWithCsrf:

@@ -120,6 +120,13 @@ class Toolbar:
         self.page, self.javascript = page, javascript
         self.region = page.get_by_role("region", name="Accessibility", exact=True)
 
+    def open(self):
+        """Open the toolbar (collapsed by default) with its toggle, if it is closed."""
+        toggle = self.region.get_by_role("button", name="Accessibility", exact=True)
+        if toggle.get_attribute("aria-expanded") == "false":
+            self.press(toggle)
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
     def button(self, group, name):
         """An option button, found by its group's and its own accessible name."""
         return self.region.get_by_role("group", name=group, exact=True).get_by_role(
@@ -236,10 +243,11 @@ def test_each_control_changes_body_text_and_the_choice_follows_the_reader(
     if javascript:
         page.evaluate("window.__sameDocument = true")
     bar = Toolbar(page, javascript)
+    bar.open()
     status = page.locator("[data-a11y-status]")
     paragraph = page.locator(".statement__body p").first
 
-    prefs = p.Preferences()
+    prefs = p.Preferences(toolbar="open")
     assert_looks_like(page, prefs)
     default = text_style(page)
     assert default["color"] == rgb("#1a1a1a") and default["letter"] == "normal"
@@ -279,7 +287,9 @@ def test_each_control_changes_body_text_and_the_choice_follows_the_reader(
     # The next page is rendered with the same choices, in its first response.
     cookie = {c["name"]: c["value"] for c in page.context.cookies()}[p.COOKIE_NAME]
     assert (
-        cookie == prefs.encode() == "fs:200|ff:arial|ls:3|bg:fdf6e3|fg:7a1f1f|pk:both"
+        cookie
+        == prefs.encode()
+        == "fs:200|ff:arial|ls:3|bg:fdf6e3|fg:7a1f1f|pk:both|tb:open"
     )
     page.goto(base + pages[2])
     assert_looks_like(page, prefs, ".statement-card__summary")
@@ -290,7 +300,10 @@ def test_each_control_changes_body_text_and_the_choice_follows_the_reader(
     bar.press(reset)
     expect(reset).to_be_focused()
     assert text_style(page) == default
-    assert p.COOKIE_NAME not in {c["name"] for c in page.context.cookies()}
+    # Everything is back to the defaults but the toolbar, which stays open.
+    assert {c["name"]: c["value"] for c in page.context.cookies()}[
+        p.COOKIE_NAME
+    ] == "tb:open"
     expect(bar.region.locator('[aria-pressed="true"]')).to_have_count(2)
     if javascript:
         expect(status).to_have_text(p.Preferences().describe("reset"))
@@ -306,7 +319,12 @@ def test_the_toolbar_collapses_and_stays_collapsed(site, page_factory, javascrip
     page.goto(base + pages[0])
     bar = Toolbar(page, javascript)
     toggle = bar.region.get_by_role("button", name="Accessibility", exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")  # the default
+    expect(bar.region.get_by_role("group")).to_have_count(0)
+    bar.press(toggle)
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(toggle).to_be_focused()
+    expect(bar.region.get_by_role("group")).to_have_count(7)
     bar.press(toggle)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_be_focused()
@@ -329,11 +347,13 @@ def test_the_toolbar_collapses_and_stays_collapsed(site, page_factory, javascrip
 AXE_STATES = {
     "default": "",
     "black on white, 200%": "cs:bw|fs:200",
-    "white on black": "cs:wb",
-    "yellow on black, everything at its maximum": "cs:yb|fs:200|ff:tahoma|fw:bold|ls:3",
+    "white on black, toolbar open": "cs:wb|tb:open",
+    "yellow on black, everything at its maximum, toolbar open": (
+        "cs:yb|fs:200|ff:tahoma|fw:bold|ls:3|tb:open"
+    ),
     "blue, 150%, light Verdana": "cs:blue|fs:150|ff:verdana|fw:light|ls:1",
-    "beige": "cs:beige",
-    "green, 200%, Arial": "cs:green|fs:200|ff:arial|ls:2",
+    "beige, toolbar open": "cs:beige|tb:open",
+    "green, 200%, Arial, toolbar open": "cs:green|fs:200|ff:arial|ls:2|tb:open",
 }
 assert {c.split("|")[0] for c in AXE_STATES.values() if c} == {
     f"cs:{s.value}" for s in p.SCHEMES
@@ -413,11 +433,11 @@ def test_reflow_at_320_and_the_text_spacing_override(site, page_factory):
     base, pages = site
     narrow = page_factory(javascript=True, width=320, height=640, bypass_csp=True)
     wide = page_factory(javascript=True, width=1280, bypass_csp=True)
-    maximum = "fs:200|ff:verdana|fw:bold|ls:3|cs:wb"
+    maximum = "fs:200|ff:verdana|fw:bold|ls:3|cs:wb|tb:open"
     failures = []
     for cookie, page in (
         ("", narrow),
-        ("fs:200", narrow),
+        ("fs:200|tb:open", narrow),
         (maximum, narrow),
         (maximum, wide),
     ):
@@ -464,11 +484,11 @@ def luminance(css_rgb):
 @pytest.mark.parametrize(
     "cookie,width",
     [
-        ("", 1280),
-        ("cs:wb", 320),
-        ("cs:yb|fs:200", 1280),
-        ("cs:beige|fs:150", 320),
-        ("bg:ffff00|fg:000000", 1280),
+        ("tb:open", 1280),
+        ("cs:wb|tb:open", 320),
+        ("cs:yb|fs:200|tb:open", 1280),
+        ("cs:beige|fs:150|tb:open", 320),
+        ("bg:ffff00|fg:000000|tb:open", 1280),
     ],
 )
 def test_keyboard_reaches_every_control_with_a_visible_unobscured_focus(
@@ -512,21 +532,21 @@ def test_keyboard_reaches_every_control_with_a_visible_unobscured_focus(
 def test_system_preferences_apply_when_there_is_no_choice(site, page_factory):
     base, pages = site
     dark = page_factory(color_scheme="dark")
-    dark.goto(base + pages[0])
-    style = text_style(dark, ".statement-card__summary")
+    dark.goto(base + pages[1])
+    style = text_style(dark, ".statement__body p")
     assert style["background"] == rgb("#121212") and style["color"] == rgb("#f2f2f2")
     assert axe_violations(dark) == []
     set_prefs(dark, base, "cs:bw")  # a chosen scheme wins over the system's
     dark.reload()
-    assert text_style(dark, ".statement-card__summary")["background"] == rgb("#ffffff")
+    assert text_style(dark, ".statement__body p")["background"] == rgb("#ffffff")
 
     more = page_factory(color_scheme="dark", contrast="more")
-    more.goto(base + pages[0])
-    style = text_style(more, ".statement-card__summary")
+    more.goto(base + pages[1])
+    style = text_style(more, ".statement__body p")
     assert style["background"] == rgb("#000000") and style["color"] == rgb("#ffffff")
     light_more = page_factory(contrast="more")
-    light_more.goto(base + pages[0])
-    assert text_style(light_more, ".statement-card__summary")["color"] == rgb("#000000")
+    light_more.goto(base + pages[1])
+    assert text_style(light_more, ".statement__body p")["color"] == rgb("#000000")
 
     forced = page_factory(forced_colors="active", reduced_motion="reduce")
     forced.goto(base + pages[1])
@@ -573,7 +593,7 @@ def test_light_uses_a_thin_face_and_bold_text_keeps_a_real_bold(
 ):
     base, pages = site
     page = page_factory(javascript=False)
-    set_prefs(page, base, "fw:light" + (f"|ff:{font}" if font else ""))
+    set_prefs(page, base, "fw:light|tb:open" + (f"|ff:{font}" if font else ""))
     page.goto(base + pages[1])
     for selector in (
         ".statement__body p",
@@ -601,6 +621,7 @@ class TestWithCsrf:
         page = page_factory(javascript=javascript)
         page.goto(base + pages[1])
         bar = Toolbar(page, javascript)
+        bar.open()
         bar.choose("Font size", "A 150%")  # the page's own token is accepted
         page.context.clear_cookies()  # the session (and the token's secret) is gone
         with (
@@ -609,5 +630,6 @@ class TestWithCsrf:
             bar.button("Font size", "A 200%").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Bad request")
         expect(page.locator("main")).to_contain_text("The form had expired")
+        bar.open()  # the cookies, the toolbar's state with them, are gone
         bar.choose("Font size", "A 200%")  # the error page has a fresh token
         assert text_style(page, "main p")["size"] == 36

@@ -232,7 +232,9 @@ class Preferences:
     bg: str = ""  # a custom pair: both colours set, or neither
     fg: str = ""
     picked: str = ""  # which colours of the pair the reader chose: bg, fg or both
-    toolbar: str = "open"
+    # Collapsed until the reader opens it. Old cookies decode unchanged: "tb:closed"
+    # is still read, and one without "tb" now means the new default.
+    toolbar: str = "closed"
 
     # -- the cookie ---------------------------------------------------------
 
@@ -378,7 +380,8 @@ class Preferences:
     def with_choice(self, group: str, value: str) -> Preferences:
         """These preferences after one valid choice (see `_valid`)."""
         if group == "reset":
-            return Preferences()
+            # Reset is pressed inside the open toolbar: the toolbar stays as it is.
+            return Preferences(toolbar=self.toolbar)
         if group == "scheme":
             return replace(self, scheme=value, bg="", fg="", picked="")
         if group in ("bg", "fg"):
