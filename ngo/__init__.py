@@ -34,6 +34,7 @@ def create_app(test_config=None):
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db, login_manager, migrate
+    from ngo.pages import bp as pages_bp
     from ngo.statements import bp as statements_bp
 
     db.init_app(app)
@@ -51,6 +52,7 @@ def create_app(test_config=None):
     pagecache.init_app(app)
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)
     admin.init_app(app)

@@ -14,6 +14,7 @@ from ngo.comments.demo import seed_demo_comments
 from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save_all
 from ngo.models import Statement
+from ngo.pages.demo import seed_demo_pages
 from ngo.statements.viewcount import prune_view_records
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -29,10 +30,12 @@ def seed_demo():
     added = save_all([item for item in parsed if item.slug not in existing])
     db.session.flush()
     comments = seed_demo_comments()
+    pages = seed_demo_pages()
     db.session.commit()
     there = len(parsed) - len(added)
     click.echo(f"Demo content: {len(added)} statements added, {there} already there.")
     click.echo(f"Demo comments: {comments} added.")
+    click.echo(f"Demo pages: {pages} added.")
 
 
 @click.command("import-statements")

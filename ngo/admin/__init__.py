@@ -1,6 +1,15 @@
-"""Editors and moderators: sign-in, statements, categories, organisations, comments."""
+"""Editors and moderators: sign-in, statements, categories, organisations, pages,
+comments."""
 
-from . import auth, moderation, public, statements, taxonomy, users  # noqa: F401 (views)
+from . import (  # noqa: F401 (views)
+    auth,
+    moderation,
+    pages,
+    public,
+    statements,
+    taxonomy,
+    users,
+)
 from .auth import init_app
 from .commands import create_user
 from .views import bp

@@ -43,7 +43,7 @@ from ngo.extensions import db
 from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
 from ngo.importer import LANGUAGE, SLUG, make_slug
-from ngo.models import ROLES, STATUSES, Category, Organisation, Statement, User
+from ngo.models import ROLES, STATUSES, Category, Organisation, Page, Statement, User
 from ngo.security import database_id
 
 TITLE_MAX = 500
@@ -471,6 +471,56 @@ class UserEditForm(FlaskForm):
         validators=[EqualTo("password", message="The two passwords are not the same.")],
     )
     submit = SubmitField("Save")
+
+
+class PageForm(FlaskForm):
+    """A simple page (About, Contact): title, address and Markdown body."""
+
+    title = StringField(
+        "Title",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter a title."),
+            Length(
+                max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."
+            ),
+        ],
+    )
+    slug = StringField(
+        "Slug",
+        filters=[lower],
+        validators=[Optional(), slug_format],
+        description="The end of the page's address, /pages/… (about, contact). "
+        "Leave it empty to make one from the title.",
+    )
+    body = TextAreaField(
+        "Body",
+        filters=[multi_line],
+        validators=[
+            DataRequired("Write the text of the page."),
+            Length(
+                max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."
+            ),
+        ],
+        description="Markdown: a blank line between paragraphs, ## for a heading, "
+        "* for a list item, [text](https://address) for a link.",
+    )
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, page: Page | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+
+    def validate_slug(self, field):
+        """A slug typed by hand must not be another page's."""
+        if not field.data:
+            return
+        query = db.select(Page.title).where(Page.slug == field.data)
+        if self.page is not None and self.page.id:
+            query = query.where(Page.id != self.page.id)
+        other = db.session.scalar(query)
+        if other is not None:
+            raise ValidationError(f"The page “{other}” already uses this slug.")
 
 
 class ConfirmForm(FlaskForm):

@@ -1,0 +1,22 @@
+"""The public view of a simple page, served from the page cache like the lists.
+
+A page is cached under the site revision (ngo.statements.views.list_page), which
+the admin moves on with every change to a page (ngo.admin.pages).
+"""
+
+from flask import Blueprint
+
+from ngo.extensions import db
+from ngo.models import Page
+from ngo.statements.views import list_page
+
+bp = Blueprint("pages", __name__, url_prefix="/pages")
+
+
+@bp.get("/<slug>")
+def show(slug):
+    """One simple page, or 404 for a slug no page has."""
+    return list_page(
+        "pages/show.html",
+        lambda: {"page": db.first_or_404(db.select(Page).where(Page.slug == slug))},
+    )
