@@ -1,11 +1,15 @@
-"""The front page: a lead statement (the newest, or the newest featured one), the
-latest others with date, trail, summary and signatory count, and the categories."""
+"""The pages a reader meets first: the front page (a lead statement, the newest or
+the newest featured one; the latest others with date, trail, summary and signatory
+count; the categories), /statements, /organisations, and the statement page's
+reading order (date and trail by the title, "Signatories (N)", then "views: N",
+then the comment thread and its grouped form) and measure."""
 
 import re
 from datetime import UTC, datetime
 
 from ngo.extensions import db
 from ngo.models import Statement
+from tests.commenting import add_comment
 from tests.staff import text_of
 
 
@@ -171,3 +175,59 @@ def test_statements_and_organisations_directory(client, make_statement):
         "Zeta Group (1 statement)"
     )
     assert "Draft Only Org" not in text
+
+
+def test_statement_page_reading_order(app, client, make_statement):
+    slug = make_statement(
+        title="Release the detained journalists",
+        categories=["Rights > Right to life"],
+        signatories=[f"Organisation {n}" for n in range(12)],
+        views=504,
+        published_at=datetime(2023, 9, 19, tzinfo=UTC),
+    )
+    add_comment(app, slug, status="approved")
+    response = client.get(f"/statements/{slug}")
+    assert response.status_code == 200
+    text = text_of(response)
+    title = text.index("Release the detained journalists Sept")
+    assert text.index("September 19, 2023", title) < text.index("Rights | Right to")
+    assert "Signatories (12)" in text
+    signatories = text.index("Signatories (12)")
+    views = text.index("views: 505")
+    assert signatories < text.index("Organisation 11") < views
+    assert views < text.index("1 comment") < text.index("Leave a Reply")
+    html = response.get_data(as_text=True)
+    footer = re.search(r'<footer class="statement__footer".*?</footer>', html, re.S)
+    assert footer and "views: 505" in footer.group(0)
+    assert '<div id="respond" class="comment-respond">' in html
+
+
+def test_statement_text_keeps_a_measure_of_60_to_75_characters(
+    app, make_statement, live_server, page_factory
+):
+    sentence = "Everyone has the right to life, liberty and security of person. "
+    slug = make_statement(body="".join(f"<p>{sentence * 6}</p>" for _ in range(3)))
+    widths = {}
+    for width in (1280, 1920):
+        page = page_factory(javascript=False, width=width)
+        page.goto(f"{live_server}/statements/{slug}")
+        widths[width] = page.evaluate(
+            """() => {
+              const counts = [];
+              for (const p of document.querySelectorAll('.statement__body p')) {
+                const node = p.firstChild, tops = new Map();
+                for (let i = 0; i < node.length; i++) {
+                  const r = document.createRange();
+                  r.setStart(node, i);
+                  r.setEnd(node, i + 1);
+                  const t = Math.round(r.getBoundingClientRect().top);
+                  tops.set(t, (tops.get(t) || 0) + 1);
+                }
+                const lines = [...tops.values()]; lines.pop();  // the last is short
+                counts.push(...lines);
+              }
+              return [Math.min(...counts), Math.max(...counts)];
+            }"""
+        )
+    for width, (shortest, longest) in widths.items():
+        assert 55 <= shortest and longest <= 76, (width, shortest, longest)
