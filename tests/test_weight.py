@@ -91,7 +91,14 @@ def paths(app, make_statement):
         body="<p>" + "A statement of some length. " * 200 + "</p>",
     )
     add_comment(app, slug, "approved")
-    return ["/", f"/statements/{slug}", "/category/rights", "/accessibility"]
+    return [
+        "/",
+        f"/statements/{slug}",
+        "/category/rights",
+        "/statements",
+        "/organisations",
+        "/accessibility",
+    ]
 
 
 def test_public_pages_stay_in_the_budget_and_load_only_from_this_site(client, paths):
