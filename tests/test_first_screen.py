@@ -63,11 +63,12 @@ def test_the_title_is_on_the_first_screen_and_the_column_keeps_its_width(
     assert layout["breaking"] == []
     if width == 320:
         assert layout["column"] >= 272
-        # A word of the body split over two lines (its range has rects on two
+        # A word of the title or body split over two lines (its range has rects on two
         # lines) is a fault when, unbroken, it is no wider than the line.
         split = page.evaluate(
-            """() => { const p = document.querySelector('.statement__body p');
-              const node = p.firstChild, out = [], re = /\\S+/g; let m;
+            """() => { const out = [];
+              for (const p of document.querySelectorAll('h1, .statement__body p')) {
+              const node = p.firstChild, re = /\\S+/g; let m;
               while ((m = re.exec(node.data))) { const r = document.createRange();
                 r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
                 const lines = new Set([...r.getClientRects()].map(x => x.top));
@@ -77,7 +78,7 @@ def test_the_title_is_on_the_first_screen_and_the_column_keeps_its_width(
                 p.append(probe);
                 if (probe.getBoundingClientRect().width <= p.clientWidth)
                   out.push(m[0]);
-                probe.remove(); }
+                probe.remove(); } }
               return out; }"""
         )
         assert split == []
