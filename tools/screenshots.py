@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import sys
 import tempfile
 import threading
@@ -24,10 +25,13 @@ from werkzeug.serving import make_server  # noqa: E402
 from ngo import create_app  # noqa: E402
 from ngo.accessibility.preferences import COOKIE_NAME, Preferences  # noqa: E402
 from ngo.extensions import db  # noqa: E402
-from ngo.models import Category, Statement  # noqa: E402
+from ngo.models import Category, Statement, User  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+# The scratch site's one admin, who signs in for the pages under /admin/ (but login).
+ADMIN_EMAIL = "editor@example.org"
+ADMIN_PASSWORD = secrets.token_urlsafe(18)
 # (name, cookie value): the default look, and white on black at 200% text.
 LOOKS = (
     ("default", ""),
@@ -54,6 +58,11 @@ def build_site(folder: Path):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     if result.exit_code != 0:
         raise SystemExit(f"seed-demo failed:\n{result.output}")
+    with app.app_context():
+        admin = User(email=ADMIN_EMAIL, role="admin")
+        admin.set_password(ADMIN_PASSWORD)
+        db.session.add(admin)
+        db.session.commit()
     return app
 
 
@@ -77,6 +86,9 @@ def main_pages(app) -> list[tuple[str, str]]:
             ("category", f"/category/{category.slug}"),
             ("accessibility", "/accessibility"),
             ("admin-login", "/admin/login"),
+            ("admin-dashboard", "/admin/"),
+            ("admin-comments", "/admin/comments"),
+            ("admin-audit", "/admin/audit"),
         ]
 
 
@@ -91,6 +103,16 @@ def shrink(path: Path) -> None:
             dither=Image.Dither.NONE,
         )
     small.save(path, optimize=True)
+
+
+def sign_in(page, base: str) -> None:
+    """Sign the page's browser context in as the scratch site's admin."""
+    page.goto(base + "/admin/login")
+    page.fill("input[name=email]", ADMIN_EMAIL)
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("main form button[type=submit]")
+    if "/admin/login" in page.url:
+        raise SystemExit("could not sign in to the scratch site")
 
 
 def take(base: str, pages, out: Path) -> list[Path]:
@@ -114,7 +136,13 @@ def take(base: str, pages, out: Path) -> list[Path]:
                             [{"name": COOKIE_NAME, "value": cookie, "url": base}]
                         )
                     page = context.new_page()
+                    signed_in = False
+                    # The pages are in order: public ones and the sign-in form first.
                     for name, path in pages:
+                        if path.startswith("/admin/") and path != "/admin/login":
+                            if not signed_in:
+                                sign_in(page, base)
+                                signed_in = True
                         response = page.goto(base + path)
                         if response is None or response.status != 200:
                             raise SystemExit(
