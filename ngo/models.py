@@ -275,6 +275,8 @@ class Page(db.Model):
     """A simple page of the site (About, Contact) at /pages/<slug>, edited in the admin.
 
     `body` is the sanitised HTML made from `body_markdown` on write (ngo.markup).
+    The footer of every page links the pages `in_footer`, by `position` (smaller
+    first), then title.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -282,6 +284,10 @@ class Page(db.Model):
     title: Mapped[str] = mapped_column(String(500))
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    in_footer: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )

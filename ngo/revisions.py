@@ -12,8 +12,8 @@ a change at once:
   published, unpublished or edited while published, a comment approved, a category
   or organisation added, renamed, moved or given a website); `frame_revision` only
   with what every page shows around its own content (the category tree and names,
-  organisation names, slugs and websites). A change of that kind moves this row on,
-  never the statement table.
+  organisation names, slugs and websites, the simple pages the footer links). A
+  change of that kind moves this row on, never the statement table.
 
 Keys, then: a list page (home, statement lists, category, organisation) is cached
 under `site_revision()`; a statement page under its own revision and
@@ -41,6 +41,7 @@ from ngo.extensions import db
 from ngo.models import (
     Category,
     Organisation,
+    Page,
     Signature,
     SiteRevision,
     Statement,
@@ -53,10 +54,12 @@ _PART_OF_STATEMENT = (Signature, StatementCategory)
 _NOT_SHOWN = frozenset(
     {"views", "revision", "updated_at", "created_at", "body_markdown"}
 )
-# What every page (navigation, trails, signatory lists) shows of these.
+# What every page (navigation, trails, signatory lists, footer) shows of these; a
+# page's body shows only on its own page, a list page, which the editor moves on.
 _FRAME_FIELDS = {
     Category: frozenset({"name", "slug", "parent", "parent_id", "position"}),
     Organisation: frozenset({"name", "slug", "website"}),
+    Page: frozenset({"title", "slug", "position", "in_footer"}),
 }
 # session.info keys: statements whose parts changed in this flush; the site change
 # to make at the commit (None, "lists" or "frame").

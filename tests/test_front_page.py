@@ -156,7 +156,7 @@ def test_front_page_queries_are_the_same_for_5_or_30_statements(
     add(25)
     large_rendered, large_cached, response = cost()
     assert text_of(response).count("Signed by 2 organisations") == 30
-    assert small_rendered == large_rendered <= 6
+    assert small_rendered == large_rendered <= 7  # the footer's pages: one of them
     assert small_cached == large_cached == 1
 
 

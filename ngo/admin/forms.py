@@ -505,6 +505,22 @@ class PageForm(FlaskForm):
         description="Markdown: a blank line between paragraphs, ## for a heading, "
         "* for a list item, [text](https://address) for a link.",
     )
+    in_footer = BooleanField(
+        "Linked from the footer",
+        default=True,
+        description="The footer of every page links the page by its title.",
+    )
+    position = IntegerField(
+        "Position",
+        default=0,
+        validators=[
+            InputRequired("Enter a number (0 comes first)."),
+            small_number("Enter a number from 0 to 100000."),
+            NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
+        ],
+        description="Order of the pages in the footer and in this list: "
+        "smaller numbers come first.",
+    )
     submit = SubmitField("Save")
 
     def __init__(self, *args, page: Page | None = None, **kwargs):

@@ -1,9 +1,13 @@
-"""Simple pages (About, Contact): list, create, edit, delete; Markdown in, clean
-HTML out, each change audited and moving the site revision on (the page cache)."""
+"""Simple pages (About, Contact): list, create, edit, delete, place in the footer;
+Markdown in, clean HTML out, each change audited and moving the site revision on
+(the page cache); ngo.revisions moves the frame revision too when the footer of
+every page changes (a page added or deleted, its title, slug, position or place
+in the footer changed)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ngo.admin.audit import changes, record
@@ -19,8 +23,10 @@ from ngo.revisions import move_site_on
 @bp.get("/pages")
 @requires("edit")
 def pages():
-    """Every simple page, by title."""
-    listed = db.session.scalars(db.select(Page).order_by(Page.title, Page.id)).all()
+    """Every simple page, in the footer's order (by position, then title)."""
+    listed = db.session.scalars(
+        db.select(Page).order_by(Page.position, Page.title, Page.id)
+    ).all()
     return render_template("admin/pages.html", pages=listed)
 
 
@@ -40,12 +46,24 @@ def edit_page(page_id):
 
 def _fields(page: Page) -> dict:
     """The audited fields of a page."""
-    return {"title": page.title, "slug": page.slug, "body": page.body_markdown}
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "body": page.body_markdown,
+        "position": page.position,
+        "in_footer": page.in_footer,
+    }
+
+
+def _next_position() -> int:
+    """The position after the last page's, so that a new page comes last."""
+    last = db.session.scalar(db.select(func.max(Page.position)))
+    return 0 if last is None else last + 1
 
 
 def _editor(page: Page | None):
     """The editor of a new or existing page: validate, save, audit."""
-    data = {} if page is None else _fields(page)
+    data = {"position": _next_position()} if page is None else _fields(page)
     form = PageForm(page=page, data=data)
     if form.validate_on_submit():
         creating = page is None
@@ -62,6 +80,8 @@ def _editor(page: Page | None):
             page.slug = slug
             page.body_markdown = form.body.data
             page.body = str(render_body(form.body.data))
+            page.position = form.position.data
+            page.in_footer = form.in_footer.data
             db.session.flush()
             if creating:
                 record("page.create", page, details=f"slug: {page.slug}")

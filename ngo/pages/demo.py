@@ -35,14 +35,23 @@ stored.
 
 
 def seed_demo_pages() -> int:
-    """Add the demo pages that are not there yet; how many were added."""
+    """Add the demo pages that are not there yet (in the footer, About first); how
+    many were added."""
     existing = set(db.session.scalars(db.select(Page.slug)))
     added = 0
-    for slug, (title, markdown) in DEMO_PAGES.items():
+    for position, (slug, (title, markdown)) in enumerate(DEMO_PAGES.items(), start=1):
         if slug in existing:
             continue
-        body = render_body(markdown)
-        db.session.add(Page(slug=slug, title=title, body_markdown=markdown, body=body))
+        body = str(render_body(markdown))
+        db.session.add(
+            Page(
+                slug=slug,
+                title=title,
+                body_markdown=markdown,
+                body=body,
+                position=position,
+            )
+        )
         added += 1
     if added:
         move_site_on()
