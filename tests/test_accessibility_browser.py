@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ngo.accessibility import preferences as p
+from ngo.extensions import db
+from ngo.pages.demo import seed_demo_pages
 from tests.axe import axe_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -381,6 +383,49 @@ def test_axe_finds_nothing_in_any_state_at_both_widths(site, page_factory):
             checked.add((path, width))
     assert failures == [], "\n".join(failures)
     assert len(checked) == 2 * len(pages)
+
+
+# The reader's other pages (a simple page, the statement list, the directory of
+# organisations) in the default look and white on black at 200 %, at both widths:
+# every combination, on the two pages of the test above, twelve runs of axe in all.
+MORE_PAGES = ["/pages/about", "/statements", "/organisations"]
+MORE_STATES = {"default": "", "white on black, 200%": "cs:wb|fs:200"}
+
+
+def test_axe_finds_nothing_on_the_simple_page_and_the_directories(
+    app, site, page_factory
+):
+    base, _ = site
+    with app.app_context():
+        seed_demo_pages()
+        db.session.commit()
+    wide, narrow = page_factory(width=1280), page_factory(width=320, height=640)
+    failures = []
+    for state, cookie in MORE_STATES.items():
+        for page in (wide, narrow):
+            width = page.viewport_size["width"]
+            set_prefs(page, base, cookie)
+            for path in MORE_PAGES:
+                assert page.goto(base + path).status == 200, path
+                violations = axe_violations(page)
+                if violations:
+                    failures.append(
+                        f"{state} {path} {width}px:\n{describe(violations)}"
+                    )
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    failures.append(
+                        f"{state} {path} {width}px: scrolls sideways ({scroll}px)"
+                    )
+    assert failures == [], "\n".join(failures)
+    footer = narrow.get_by_role("contentinfo")
+    expect(footer.get_by_role("link", name="Organisations")).to_have_attribute(
+        "aria-current", "page"
+    )
+    narrow.goto(base + "/pages/about")
+    expect(footer.get_by_role("link", name="About", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
 
 
 def test_a_low_contrast_custom_pair_is_warned_about_but_kept(site, page_factory):
