@@ -16,9 +16,6 @@ from ngo import caching
 YEAR = 365 * 24 * 60 * 60
 # A static URL without the file's current hash may change under the same address.
 UNVERSIONED_MAX_AGE = 5 * 60
-# Browsers ask for /favicon.ico by that name only, so it cannot carry a hash.
-FAVICON_MAX_AGE = 7 * 24 * 60 * 60
-FAVICON = "icons/favicon.ico"
 
 
 @lru_cache(maxsize=256)
@@ -40,12 +37,6 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_version(filename))
 
 
-def favicon():
-    """The site's icon at the address browsers ask for on every site."""
-    caching.cache_for(FAVICON_MAX_AGE)
-    return current_app.send_static_file(FAVICON)
-
-
 def cache_static():
     """A year, immutable, for a static URL with the file's current hash; else short.
 
@@ -60,9 +51,8 @@ def cache_static():
 
 
 def init_app(app: Flask) -> None:
-    """Expose asset_url to templates, serve /favicon.ico, and set static caching."""
+    """Expose asset_url to templates and set the caching of static files."""
     app.jinja_env.globals["asset_url"] = asset_url
-    app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.before_request(cache_static)
     if app.debug:
         _digest.cache_clear()

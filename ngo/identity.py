@@ -6,6 +6,7 @@ is weighed against every look a reader can get (the default light and dark looks
 each toolbar scheme of ngo.accessibility.preferences): where it would fall below
 4.5:1 on that look's background or surface, the look keeps a colour of its own. The
 result is a tiny stylesheet, /identity.css, linked after site.css with a content hash.
+The favicon and other icons are made from the logo by ngo.icons.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, current_app, request, send_file, url_for
 
-from ngo import caching
+from ngo import caching, icons
 from ngo.accessibility.preferences import SCHEMES, contrast_ratio, is_hex_color
 
 YEAR = 365 * 24 * 60 * 60
@@ -163,8 +164,11 @@ def logo(ext: str):
 
 
 def init_app(app: Flask) -> None:
-    """Check the settings, serve the stylesheet and logo, expose them to templates."""
-    app.extensions["ngo_identity"] = load(app.config)
+    """Check the settings, serve the stylesheet, logo and icons, expose them to
+    templates."""
+    identity = load(app.config)
+    app.extensions["ngo_identity"] = identity
+    icons.init_app(app, identity.logo or Path(app.static_folder, BUILT_IN_LOGO))
     app.add_url_rule("/identity.css", "identity_css", identity_css)
     app.add_url_rule("/brand/logo.<any(svg, png):ext>", "logo", logo)
     app.jinja_env.globals.update(

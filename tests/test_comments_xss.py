@@ -138,8 +138,17 @@ def _scheme(value: str) -> str:
     return value.split(":", 1)[0] if ":" in value.split("/", 1)[0] else ""
 
 
-# Where the site's own stylesheets, icons and logo come from (ngo.assets, ngo.identity).
-SITE_FILES = ("/static/", "/identity.css?v=", "/brand/logo.")
+# Where the site's own stylesheets, icons and logo come from (ngo.assets, ngo.identity,
+# ngo.icons).
+SITE_FILES = (
+    "/static/",
+    "/identity.css?v=",
+    "/brand/logo.",
+    "/favicon.ico?v=",
+    "/apple-touch-icon.png?v=",
+    "/site.webmanifest?v=",
+    "/brand/icon-",
+)
 
 
 def _site_logo(tag: str, attrs: dict) -> bool:

@@ -15,11 +15,11 @@ YEAR = "public, max-age=31536000, immutable"
 IDENTITY_CSS = re.compile(
     r'<link rel="stylesheet" href="(/identity\.css\?v=[0-9a-f]+)">'
 )
-# A 1×1 PNG.
+# A 2×2 red PNG (a logo must draw something: the icons are made from it).
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5d6c5"
-    "d00000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001649444154789c63fccfc0c0c0c0c0c4c0c0c0c0c000000d1d01036ac29be9"
+    "0000000049454e44ae426082"
 )
 
 
@@ -124,7 +124,12 @@ def test_the_built_in_logo_by_default(client):
     ("name", "data", "mimetype"),
     [
         ("logo.png", PNG, "image/png"),
-        ("Logo.SVG", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml"),
+        (
+            "Logo.SVG",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/>'
+            b"</svg>",
+            "image/svg+xml",
+        ),
     ],
 )
 def test_a_logo_from_settings_is_served_with_its_hash(
@@ -136,7 +141,8 @@ def test_a_logo_from_settings_is_served_with_its_hash(
     html = client.get("/").get_data(as_text=True)
     logo = re.search(r'<img class="brand__logo" src="(/brand/logo\.\w+\?v=\w+)"', html)
     assert logo, html
-    assert f'<link rel="icon" href="{logo.group(1)}" type="{mimetype}">' in html
+    icon = f'<link rel="icon" href="{logo.group(1)}" type="{mimetype}">'
+    assert (icon in html) == (mimetype == "image/svg+xml")  # a PNG: its 192 px icon
     response = client.get(logo.group(1))
     assert response.status_code == 200
     assert response.mimetype == mimetype
