@@ -10,14 +10,36 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import screenshots clean
+.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import screenshots messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The interface's translations (ngo/translations/<language>/LC_MESSAGES/*.po), compiled
+# into the .mo files the app reads; .mo files are built here, never committed.
+CATALOGS := $(wildcard ngo/translations/*/LC_MESSAGES/*.po)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1 | grep -v '^compiling' || true
+	@test -s $@
+
+setup: $(STAMP) $(CATALOGS:.po=.mo)
+
+# Extract every translatable string into the two catalogs' templates and bring each
+# language's .po up to date (new strings empty, changed ones fuzzy: translate them,
+# then tests/test_translations.py passes again).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --ignore-dirs='.* _* admin' \
+	  --project=ngo --version=1 -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/messages.pot ngo
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+	  --project=ngo --version=1 -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/admin.pot ngo/admin ngo/templates/admin
+	for domain in messages admin; do for lang in hy ru; do \
+	  if [ -f ngo/translations/$$lang/LC_MESSAGES/$$domain.po ]; then \
+	    $(BIN)/pybabel update --no-wrap --ignore-obsolete -D $$domain -l $$lang -i ngo/translations/$$domain.pot -d ngo/translations; \
+	  else $(BIN)/pybabel init --no-wrap -D $$domain -l $$lang -i ngo/translations/$$domain.pot -d ngo/translations; fi; \
+	done; done
 
 db: setup
 	$(FLASK) db upgrade
@@ -66,4 +88,4 @@ screenshots: setup browser
 	$(BIN)/python tools/screenshots.py
 
 clean:
-	rm -rf $(VENV) instance/ngo.db* .pytest_cache
+	rm -rf $(VENV) instance/ngo.db* .pytest_cache ngo/translations/*/LC_MESSAGES/*.mo

@@ -26,6 +26,7 @@ def create_app(test_config=None):
         cli,
         errors,
         health,
+        i18n,
         identity,
         pagecache,
         revisions,
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     _listen_to_connections()
     revisions.register()
     security.init_app(app)
+    i18n.init_app(app)
     caching.init_app(app)
     assets.init_app(app)
     identity.init_app(app)

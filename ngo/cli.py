@@ -25,7 +25,7 @@ DEMO_DIR = Path(__file__).parent / "demo"
 def seed_demo():
     """Load the demo statements that are not there yet (safe to run again)."""
     files = sorted(str(p) for p in DEMO_DIR.glob("*.md"))
-    parsed = read_files(files, current_app.config["SITE_LANGUAGE"])
+    parsed = read_files(files, current_app.config["DEFAULT_LANGUAGE"])
     existing = set(db.session.scalars(db.select(Statement.slug)))
     added = save_all([item for item in parsed if item.slug not in existing])
     db.session.flush()
@@ -48,7 +48,7 @@ def import_statements(files):
     nothing is imported and the exit status is 1.
     """
     try:
-        statements = import_files(list(files), current_app.config["SITE_LANGUAGE"])
+        statements = import_files(list(files), current_app.config["DEFAULT_LANGUAGE"])
     except ImportFailure as failure:
         for problem in failure.problems:
             click.echo(str(problem), err=True)

@@ -19,8 +19,14 @@ class Config:
     # The organisation's colour, #rrggbb; a look where it reads below 4.5:1 keeps
     # its own (ngo/identity.py).
     ACCENT_COLOR = "#8a1c1c"
-    # `lang` of the pages, and the language of imported statements that name none.
-    SITE_LANGUAGE = "en"
+    # The language of addresses without a prefix (hy, en or ru; the others are under
+    # /hy/… and /ru/…), and of imported statements that name none.
+    DEFAULT_LANGUAGE = "en"
+    # Dates and times are written in this time zone (an IANA name).
+    TIMEZONE = "Asia/Yerevan"
+    # Lists show the statements in the page's language first; "after" lists the
+    # others after them, "hidden" leaves them out.
+    OTHER_LANGUAGES = "after"
     # SQLite under instance/ when empty; set NGO_DATABASE_URL for PostgreSQL.
     DATABASE_URL = ""
     # Test pooled connections before use, so a restarted database costs no 500.

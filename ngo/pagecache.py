@@ -31,6 +31,7 @@ from flask import current_app, g, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from ngo.i18n import current_language
 from ngo.security import csp_nonce
 
 # Where the boundary of a render for the cache is kept while it lasts.
@@ -195,6 +196,8 @@ def serve(key: tuple, render: Callable[[], Page], **values) -> bytes:
     has are made.
     """
     cache = pages()
+    # Every page is rendered once per language: the same path is another page in each.
+    key = (current_language(), *key)
     page = cache.get(key)
     if page is None:
         page = render()

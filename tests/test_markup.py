@@ -129,7 +129,7 @@ def add_comment(app, slug, author, when, status="approved", body="A comment."):
 
 
 @pytest.mark.parametrize("repeat", [1, 2], ids=["rendered", "cached"])
-def test_an_armenian_statement_page_is_in_armenian_inside_an_english_interface(
+def test_an_armenian_statement_at_its_armenian_address_is_an_armenian_page(
     app, client, make_statement, repeat
 ):
     slug = make_statement(
@@ -142,16 +142,38 @@ def test_an_armenian_statement_page_is_in_armenian_inside_an_english_interface(
     )
     add_comment(app, slug, "Lilit Hakobyan", datetime(2023, 9, 19, 10, 4, tzinfo=UTC))
     for _ in range(repeat):
-        response = client.get(f"/statements/{slug}")
+        response = client.get(f"/hy/statements/{slug}")
     html = response.get_data(as_text=True)
     assert re.search(r'<html lang="hy"[ >]', html)
-    page = read(response, f"/statements/{slug}")
-    # What the statement says: announced in Armenian, title and description too.
+    page = read(response, f"/hy/statements/{slug}")
     assert page.texts[0] == ("Հայտարարություն · Test Rights Site", "hy")  # <title>
+    assert '<meta name="description" content="Կարճ ամփոփում">' in html
+    # Everything is Armenian but the names of the other languages in the switcher.
+    others = {text for text, lang in page.texts if lang != "hy"}
+    assert others == {"English", "Русский"}, others
+
+
+@pytest.mark.parametrize("repeat", [1, 2], ids=["rendered", "cached"])
+def test_an_armenian_statement_in_the_english_interface_is_marked_armenian(
+    app, client, make_statement, repeat
+):
+    slug = make_statement(
+        title="Հայտարարություն",
+        body="<p>Մարդու իրավունքներ</p>",
+        language="hy",
+        categories=["Rights"],
+        signatories=["Article 3 Club"],
+    )
+    add_comment(app, slug, "Lilit Hakobyan", datetime(2023, 9, 19, 10, 4, tzinfo=UTC))
+    for _ in range(repeat):
+        response = client.get(f"/statements/{slug}")
+    html = response.get_data(as_text=True)
+    assert re.search(r'<html lang="en"[ >]', html)
+    page = read(response, f"/statements/{slug}")
+    # What the statement says: marked Armenian.
     for text in ("Հայտարարություն", "Մարդու իրավունքներ"):
         assert lang_of(page, text) == "hy", text
-    assert '<meta name="description" content="Կարճ ամփոփում">' in html
-    # The interface around it: in the site's language.
+    # The interface around it: in the page's language.
     for text in (
         "Skip to main content",
         "Accessibility",
@@ -164,37 +186,39 @@ def test_an_armenian_statement_page_is_in_armenian_inside_an_english_interface(
         "Your email address will not be published.",
         "Post Comment",
         "publishes statements and appeals",  # the footer
+        "A comment.",  # readers answer in the page's language
     ):
         assert lang_of(page, text) == "en", text
-    assert lang_of(page, "A comment.") == "hy"  # readers answer in the page's language
 
 
-def test_the_interface_follows_the_site_language(app, make_statement):
-    app.config["SITE_LANGUAGE"] = "ru"
+def test_the_default_language_comes_from_the_setting(app, make_statement):
+    app.config["DEFAULT_LANGUAGE"] = "ru"
     slug = make_statement(title="An English statement", language="en")
     response = app.test_client().get(f"/statements/{slug}")
-    assert '<html lang="en"' in response.get_data(as_text=True)
+    assert '<html lang="ru"' in response.get_data(as_text=True)
     page = read(response, f"/statements/{slug}")
     assert lang_of(page, "An English statement") == "en"
-    assert lang_of(page, "Leave a Reply") == "ru"
 
 
 @pytest.mark.parametrize("path", ["/", "/accessibility", "/no-such-page"])
-def test_other_pages_keep_the_site_language(client, make_statement, path):
+@pytest.mark.parametrize("prefix,language", [("", "en"), ("/hy", "hy"), ("/ru", "ru")])
+def test_every_page_is_in_the_language_of_its_address(
+    client, make_statement, path, prefix, language
+):
     make_statement(language="hy")
-    html = client.get(path).get_data(as_text=True)
-    assert re.search(r'<html lang="en"[ >]', html)
+    html = client.get(prefix + path).get_data(as_text=True)
+    assert re.search(rf'<html lang="{language}"[ >]', html)
 
 
-def test_a_statement_in_the_site_language_adds_no_lang_attributes(
+def test_a_statement_in_the_page_language_adds_only_the_switchers_lang(
     client, make_statement
 ):
     slug = make_statement()
     html = client.get(f"/statements/{slug}").get_data(as_text=True)
     assert '<html lang="en"' in html
     assert '<header class="site-header">' in html
-    # <html>, the toolbar (always English) and the article only.
-    assert html.count(' lang="') == 3
+    # <html> and the three language names of the switcher only.
+    assert html.count(' lang="') == 4
 
 
 # -- Unique ids, and every reference finds its element ------------------------------

@@ -100,7 +100,7 @@ def _initial(statement: Statement | None) -> dict:
             "status": "draft",
             "comments_open": True,
             "featured": False,
-            "language": current_app.config["SITE_LANGUAGE"],
+            "language": current_app.config["DEFAULT_LANGUAGE"],
         }
     return {
         "title": statement.title,

@@ -33,12 +33,6 @@ ORGANISATIONS_PER_PAGE = 100
 _SITE_HEAD = HeadQuery(select(site_revision_column()))
 
 
-@bp.app_template_filter("long_date")
-def long_date(value) -> str:
-    """A date written out in English: "September 19, 2023"."""
-    return f"{value:%B} {value.day}, {value.year}"
-
-
 def published():
     """The query of statements the public may read, newest first."""
     return (
