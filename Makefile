@@ -32,9 +32,9 @@ setup: $(STAMP) $(CATALOGS:.po=.mo)
 # then tests/test_translations.py passes again).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --ignore-dirs='.* _* admin' \
-	  --project=ngo --version=1 -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/messages.pot ngo
+	  --project=ngo --version=1 -c Translators: -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/messages.pot ngo
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
-	  --project=ngo --version=1 -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/admin.pot ngo/admin ngo/templates/admin
+	  --project=ngo --version=1 -c Translators: -k _l -k lazy_gettext -k ngettext:1,2 -o ngo/translations/admin.pot ngo/admin ngo/templates/admin
 	for domain in messages admin; do for lang in hy ru; do \
 	  if [ -f ngo/translations/$$lang/LC_MESSAGES/$$domain.po ]; then \
 	    $(BIN)/pybabel update --no-wrap --ignore-obsolete -D $$domain -l $$lang -i ngo/translations/$$domain.pot -d ngo/translations; \

@@ -34,6 +34,18 @@ AT = {"hy": "', '", "en": "' at '", "ru": "' в '"}
 # The interface's catalogs, merged: what readers see, and the admin's
 # (ngo/translations/<language>/LC_MESSAGES/<domain>.po).
 DOMAINS = ("messages", "admin")
+# Endpoints whose answer is the same in every language: one address for all.
+LANGUAGE_FREE = frozenset(
+    {
+        "static",
+        "icon",
+        "touch_icon_precomposed",
+        "identity_css",
+        "logo",
+        "health.healthz",
+        "health.readyz",
+    }
+)
 ENVIRON_KEY = "ngo.language"
 ROOT_KEY = "ngo.root"
 
@@ -65,6 +77,22 @@ def _split(path: str) -> tuple[str | None, str]:
     if len(head) == 2 and head.isascii() and head.isalpha():
         return head, "/" + rest if slash else "/"
     return None, path
+
+
+def _language_free_urls(build):
+    """Wrap the app's url_for so that files the same in every language (static files,
+    icons, the identity stylesheet) keep one address, cached once by browsers."""
+
+    def url_for_page_or_file(endpoint: str, **values) -> str:
+        url = build(endpoint, **values)
+        if endpoint in LANGUAGE_FREE and has_request_context():
+            prefixed = request.script_root
+            root = request.environ.get(ROOT_KEY, prefixed)
+            if prefixed != root and url.startswith(prefixed + "/"):
+                url = root + url[len(prefixed) :]
+        return url
+
+    return url_for_page_or_file
 
 
 def current_language() -> str:
@@ -182,6 +210,7 @@ def init_app(app: Flask) -> None:
         default_translation_directories=";".join(["translations"] * len(DOMAINS)),
     )
     app.wsgi_app = LanguagePrefix(app.wsgi_app, default)
+    app.url_for = _language_free_urls(app.url_for)
     app.add_template_filter(long_date)
     app.add_template_filter(iso_datetime)
     app.add_template_filter(iso_date)

@@ -160,6 +160,15 @@ def _site_logo(tag: str, attrs: dict) -> bool:
     )
 
 
+def _site_link(attrs: dict) -> bool:
+    """A <link> to the site's own files, or to this page in another language (a
+    same-site path: hreflang alternates)."""
+    href = attrs.get("href") or ""
+    if attrs.get("rel") == "alternate" and attrs.get("hreflang"):
+        return href.startswith("/") and not href.startswith("//")
+    return href.startswith(SITE_FILES)
+
+
 class _Audit(HTMLParser):
     """Every way a page could run a script or load something it should not."""
 
@@ -186,7 +195,7 @@ class _Audit(HTMLParser):
             problem("<style> without nonce")
         if tag == "meta" and "http-equiv" in attrs:
             problem(f"<meta http-equiv>: {attrs}")
-        if tag == "link" and not (attrs.get("href") or "").startswith(SITE_FILES):
+        if tag == "link" and not _site_link(attrs):
             problem(f"<link>: {attrs}")
         if tag == "form" and not (attrs.get("action") or "/").startswith("/"):
             problem(f"<form action>: {attrs}")
