@@ -35,7 +35,8 @@ def current_path() -> str:
     A page answering a POST (a form shown again with its errors) has no address
     to come back to; the page that sent the form, when it is ours, is next best."""
     if request.method in ("GET", "HEAD"):
-        path, query = request.path, request.query_string.decode("latin-1")
+        path = request.script_root + request.path  # with its language prefix
+        query = request.query_string.decode("latin-1")
     else:
         try:
             referrer = urlsplit(request.referrer or "")
