@@ -2,6 +2,7 @@
 managed by editors in the admin (audited, CSRF-checked), linked from the footer,
 seeded by `flask seed-demo`."""
 
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -379,7 +380,24 @@ def test_a_bad_position_answers_422_and_changes_no_footer(app, editor, position)
     assert footer_pages(app.test_client().get("/statements")) == []
 
 
-def test_the_migration_keeps_about_and_contact_first_in_the_footer(tmp_path):
+@pytest.fixture
+def loggers_kept():
+    """Undo what upgrade() does to logging: alembic.ini's fileConfig disables every
+    logger that exists, so later tests in this worker would see no app log."""
+    loggers = [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    disabled = {logger: logger.disabled for logger in loggers}
+    yield
+    for logger, was in disabled.items():
+        logger.disabled = was
+
+
+def test_the_migration_keeps_about_and_contact_first_in_the_footer(
+    tmp_path, loggers_kept
+):
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x"}
     )
