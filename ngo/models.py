@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -95,6 +96,10 @@ class Category(db.Model):
         ForeignKey("category.id", ondelete="RESTRICT"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The name in the site's other languages, {"hy": "…", "ru": "…"}; a language
+    # missing here reads `name` (see name_in). Always assigned whole, never mutated
+    # in place, so that a change is seen (and moves the frame revision on).
+    name_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     parent: Mapped[Category | None] = relationship(
         remote_side=[id], back_populates="children"
@@ -108,6 +113,10 @@ class Category(db.Model):
         """Every new name brings its key along."""
         self.name_key = name_key(name)
         return name
+
+    def name_in(self, language: str) -> str:
+        """The name in this language, else the name as entered."""
+        return (self.name_translations or {}).get(language) or self.name
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
@@ -200,6 +209,22 @@ class Statement(db.Model):
             "published_at",
             "id",
         ),
+        # Lists in one language, newest first (ngo.statements.views).
+        Index(
+            "ix_statement_status_language_published_at",
+            "status",
+            "language",
+            "published_at",
+            "id",
+        ),
+        # One statement per language in a group of translations; NULLs (statements
+        # on their own) never collide.
+        Index(
+            "ix_statement_translation_group_language",
+            "translation_group",
+            "language",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +235,9 @@ class Statement(db.Model):
     # The Markdown an editor typed (None for statements stored only as HTML).
     body_markdown: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # The statements that translate each other share this number: the id of one of
+    # them (ngo.translation_groups keeps it so); NULL for a statement on its own.
+    translation_group: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     views: Mapped[int] = mapped_column(Integer, default=0)

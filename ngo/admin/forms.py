@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -33,18 +36,29 @@ try:
     from wtforms.fields.choices import SelectChoice as choice
 except ImportError:  # WTForms before 3.3 takes (value, label) tuples
 
-    def choice(value, label):
+    def choice(value, label, render_kw=None):
         """One option of a select field, as older WTForms takes it."""
-        return (value, label)
+        return (value, label, render_kw) if render_kw else (value, label)
 
 
 from ngo.authoring import category_clash, impossible_date, organisation_called
 from ngo.extensions import db
 from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
+from ngo.i18n import LANGUAGES, NAMES, current_language
 from ngo.importer import LANGUAGE, SLUG, make_slug
-from ngo.models import ROLES, STATUSES, Category, Organisation, Page, Statement, User
+from ngo.models import (
+    ROLES,
+    STATUSES,
+    Category,
+    Organisation,
+    Page,
+    SlugRedirect,
+    Statement,
+    User,
+)
 from ngo.security import database_id
+from ngo.translation_groups import clash
 
 TITLE_MAX = 500
 SUMMARY_MAX = 2000
@@ -82,6 +96,28 @@ def slug_format(form, field):
             "Use lowercase letters, digits and single hyphens only, for example "
             f"“{make_slug(field.data)}”, or leave it empty to make one from the title."
         )
+
+
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("Armenian", "армянский"), from
+    Babel's data; the code itself where Babel has none."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_language_name(
+            current_language()
+        )
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def slug_of_address(value):
+    """The slug of a statement's address pasted whole (…/hy/statements/slug?x#y),
+    lower-cased; any other text as typed, lower-cased."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    if "/" in value:
+        value = value.rsplit("/", 1)[1]
+    return value.lower()
 
 
 def new_password_rules(form, field):
@@ -217,11 +253,21 @@ class StatementForm(FlaskForm):
         description="One organisation per line, in the order they sign. Organisations "
         "already known are matched by name; new ones are added.",
     )
-    language = StringField(
-        "Language",
+    language = SelectField(
+        _l("Language"),
         filters=[lower],
+        validate_choice=False,
         validators=[DataRequired("Enter a language code such as en, hy or ru.")],
-        description="The language of the text, as a code: en, hy, ru …",
+        description=_l("The language of the text."),
+    )
+    translation_of = StringField(
+        _l("Translation of"),
+        filters=[one_line, slug_of_address],
+        validators=[Optional()],
+        description=_l(
+            "The slug or address of a statement in another language that this one "
+            "translates. Leave it empty for a statement on its own."
+        ),
     )
     status = SelectField(
         "Status",
@@ -244,6 +290,15 @@ class StatementForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.statement = statement
         self.organisation_names: list[str] = []
+        # The statement named in "Translation of" (None: on its own), for the view.
+        self.translation_target: Statement | None = None
+        codes = list(LANGUAGES)
+        if statement is not None and statement.language not in codes:
+            codes.append(statement.language)  # a code from before the select
+        self.language.choices = [
+            choice(code, NAMES.get(code, code), render_kw={"lang": code})
+            for code in codes
+        ]
 
     def validate_slug(self, field):
         """A slug typed by hand must not be another statement's."""
@@ -257,9 +312,41 @@ class StatementForm(FlaskForm):
             raise ValidationError(f"The statement “{other}” already uses this slug.")
 
     def validate_language(self, field):
-        """A language tag such as en, hy or ru-RU."""
-        if field.data and (not LANGUAGE.match(field.data) or len(field.data) > 16):
+        """One of the site's languages, or the code the statement already has."""
+        kept = self.statement.language if self.statement is not None else None
+        if field.data not in (*LANGUAGES, kept) or not LANGUAGE.match(field.data):
             raise ValidationError("Enter a language code such as en, hy or ru.")
+
+    def validate_translation_of(self, field):
+        """An existing statement (by slug, old slug or address), not this one, whose
+        group has no statement in this one's language yet."""
+        if not field.data:
+            return
+        target = db.session.scalar(
+            db.select(Statement).where(Statement.slug == field.data)
+        ) or db.session.scalar(
+            db.select(Statement)
+            .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
+            .where(SlugRedirect.old_slug == field.data)
+        )
+        if target is None:
+            raise ValidationError(
+                _("There is no statement with the slug “%(slug)s”.", slug=field.data)
+            )
+        if self.statement is not None and target.id == self.statement.id:
+            raise ValidationError(_("A statement cannot be a translation of itself."))
+        taken = clash(target, self.language.data, self.statement)
+        if taken is not None:
+            raise ValidationError(
+                _(
+                    "“%(title)s” is already the %(language)s version of that "
+                    "statement: translations have one statement per language. Choose "
+                    "another language, or unlink that statement first.",
+                    title=taken.title,
+                    language=language_name(taken.language),
+                )
+            )
+        self.translation_target = target
 
     def validate_status(self, field):
         """Draft or published."""
@@ -310,6 +397,24 @@ class CategoryForm(FlaskForm):
         description="The end of the category's address. Leave it empty to make one "
         "from the name.",
     )
+    name_hy = StringField(
+        _l("Name in Armenian"),
+        filters=[one_line],
+        validators=[Length(max=200, message=_l("A name has at most 200 characters."))],
+        render_kw={"lang": "hy"},
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        filters=[one_line],
+        validators=[Length(max=200, message=_l("A name has at most 200 characters."))],
+        render_kw={"lang": "en"},
+    )
+    name_ru = StringField(
+        _l("Name in Russian"),
+        filters=[one_line],
+        validators=[Length(max=200, message=_l("A name has at most 200 characters."))],
+        render_kw={"lang": "ru"},
+    )
     parent = SelectField("Parent", coerce=database_id, validate_choice=True)
     position = IntegerField(
         "Position",
@@ -329,6 +434,31 @@ class CategoryForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category = category
         self.tree = tree
+
+    def name_fields(self) -> list:
+        """The name's fields in the site's languages other than the default one (the
+        name as entered is in that)."""
+        default = current_app.config["DEFAULT_LANGUAGE"]
+        return [self[f"name_{code}"] for code in LANGUAGES if code != default]
+
+    @property
+    def name_translations(self) -> dict[str, str] | None:
+        """The names typed in other languages, {"hy": …}; None when there are none."""
+        names = {
+            field.name.removeprefix("name_"): field.data
+            for field in self.name_fields()
+            if field.data
+        }
+        return names or None
+
+    @staticmethod
+    def initial_names(category: Category) -> dict[str, str]:
+        """The name fields' data for a category as it is."""
+        return {
+            f"name_{code}": name
+            for code, name in (category.name_translations or {}).items()
+            if code in LANGUAGES
+        }
 
     def validate_parent(self, field):
         """A category cannot move under itself or one of its own sub-categories."""

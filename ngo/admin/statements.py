@@ -31,6 +31,7 @@ from ngo.models import (
     utcnow,
 )
 from ngo.statements.tree import category_tree
+from ngo.translation_groups import link, translations, unlink
 
 
 @bp.get("/statements")
@@ -101,7 +102,7 @@ def _initial(statement: Statement | None) -> dict:
             "comments_open": True,
             "featured": False,
             "language": current_app.config["DEFAULT_LANGUAGE"],
-        }
+        } | _translating(request.args.get("translation_of", ""))
     return {
         "title": statement.title,
         "slug": statement.slug,
@@ -114,10 +115,36 @@ def _initial(statement: Statement | None) -> dict:
         "categories": statement.category_ids,
         "signatories": "\n".join(s.organisation.name for s in statement.signatures),
         "language": statement.language,
+        "translation_of": _translated_slug(statement),
         "status": statement.status,
         "comments_open": statement.comments_open,
         "featured": statement.featured,
     }
+
+
+def _translating(slug: str) -> dict:
+    """A new translation's fields from the statement it translates ("Add a
+    translation"): that slug, its date, categories and signatories."""
+    original = (
+        db.session.scalar(db.select(Statement).where(Statement.slug == slug))
+        if slug and len(slug) <= 200
+        else None
+    )
+    if original is None:
+        return {}
+    return {
+        "translation_of": original.slug,
+        "date": original.published_at.date(),
+        "categories": original.category_ids,
+        "signatories": "\n".join(s.organisation.name for s in original.signatures),
+    }
+
+
+def _translated_slug(statement: Statement) -> str:
+    """What "Translation of" shows: the group's first statement, or its next one
+    for the first itself; empty for a statement on its own."""
+    others = translations(statement)
+    return others[0].slug if others else ""
 
 
 def _editor(statement: Statement | None):
@@ -158,6 +185,7 @@ def _editor(statement: Statement | None):
         statement=statement,
         tree=tree,
         preview=preview,
+        translations=translations(statement) if statement is not None else [],
     )
     return page, status
 
@@ -194,6 +222,10 @@ def _snapshot(statement: Statement) -> dict:
             tree.by_id[i].name for i in statement.category_ids if i in tree.by_id
         ],
         "signatories": [s.organisation.name for s in statement.signatures],
+        # Linked or unlinked elsewhere meanwhile: a save would undo it (see _editor).
+        "translations": sorted(
+            f"{t.language}: {t.slug}" for t in translations(statement)
+        ),
     }
 
 
@@ -270,6 +302,10 @@ def _write(form: StatementForm, statement: Statement | None, body: Markup) -> St
     statement.set_signatories([organisation_named(n) for n in form.organisation_names])
 
     db.session.flush()
+    if form.translation_target is not None:
+        link(statement, form.translation_target)
+    else:
+        unlink(statement)
     if old_slug and old_slug != slug:
         db.session.merge(SlugRedirect(old_slug=old_slug, statement_id=statement.id))
     # The new slug belongs to this statement now, not to an old address of another.

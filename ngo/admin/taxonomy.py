@@ -10,6 +10,7 @@ from ngo.admin.forms import CategoryForm, ConfirmForm, OrganisationForm, choice
 from ngo.admin.views import bp, contains, paginate, requires, search_text
 from ngo.authoring import make_slug, unique_slug
 from ngo.extensions import db
+from ngo.i18n import LANGUAGES
 from ngo.models import Category, Organisation, Signature, Statement, StatementCategory
 from ngo.statements.tree import CategoryTree, category_tree
 
@@ -75,6 +76,7 @@ def new_category():
             )
             category = Category(
                 name=name,
+                name_translations=form.name_translations,
                 parent=parent,
                 position=form.position.data,
                 slug=form.slug.data
@@ -105,7 +107,8 @@ def _edit_category_form(category: Category, tree, **options) -> CategoryForm:
             "slug": category.slug,
             "parent": category.parent_id or 0,
             "position": category.position,
-        },
+        }
+        | CategoryForm.initial_names(category),
         **options,
     )
     form.parent.choices = _parent_choices(tree, category)
@@ -125,6 +128,7 @@ def edit_category(category_id):
         def update():
             before = _category_fields(tree, category)
             category.name = name
+            category.name_translations = form.name_translations
             category.parent_id = form.parent.data or None
             category.position = form.position.data
             if form.slug.data != category.slug:
@@ -149,6 +153,10 @@ def _category_fields(tree: CategoryTree, category: Category) -> dict:
     parent = tree.by_id.get(category.parent_id) if category.parent_id else None
     return {
         "name": category.name,
+        **{
+            f"name ({code})": (category.name_translations or {}).get(code)
+            for code in LANGUAGES
+        },
         "slug": category.slug,
         "parent": _path(tree, parent) if parent else "(top level)",
         "position": category.position,
