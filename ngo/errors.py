@@ -1,40 +1,51 @@
 """Error pages: every HTTP error is rendered by the site's own template."""
 
 from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ngo.extensions import db
 from ngo.security import replace_bad_host
 
+# Each error's title and explanation, in the page's language when it is shown.
 MESSAGES = {
     400: (
-        "Bad request",
-        "The request could not be understood. "
-        "Please check the address or the form and try again.",
+        _l("Bad request"),
+        _l(
+            "The request could not be understood. "
+            "Please check the address or the form and try again."
+        ),
     ),
-    403: ("Forbidden", "You are not allowed to do that here."),
+    403: (_l("Forbidden"), _l("You are not allowed to do that here.")),
     404: (
-        "Page not found",
-        "There is no page at this address. "
-        "It may have moved, or the address may be mistyped.",
+        _l("Page not found"),
+        _l(
+            "There is no page at this address. "
+            "It may have moved, or the address may be mistyped."
+        ),
     ),
-    405: ("Method not allowed", "This page cannot be used that way."),
-    409: ("Conflict", "That conflicts with something already here."),
-    413: ("Too large", "What you sent is too large."),
-    414: ("Address too long", "The address of this page is too long."),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Conflict"), _l("That conflicts with something already here.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    414: (_l("Address too long"), _l("The address of this page is too long.")),
     415: (
-        "Unsupported form",
-        "This page takes forms as a browser sends them, not in that format.",
+        # Translators: the title of the page a request in a format other than a
+        # browser's form (JSON, say) gets.
+        _l("Unsupported form"),
+        _l("This page takes forms as a browser sends them, not in that format."),
     ),
-    429: ("Too many requests", "Please wait a moment before trying again."),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
     500: (
-        "Something went wrong",
-        "An error on our side stopped this page. "
-        "It has been logged; please try again shortly.",
+        _l("Something went wrong"),
+        _l(
+            "An error on our side stopped this page. "
+            "It has been logged; please try again shortly."
+        ),
     ),
     503: (
-        "Service unavailable",
-        "The site is briefly unavailable. Please try again shortly.",
+        _l("Service unavailable"),
+        _l("The site is briefly unavailable. Please try again shortly."),
     ),
 }
 
@@ -45,13 +56,15 @@ def render_error(error: HTTPException):
     replace_bad_host()  # the layout builds links, which a bad Host would break
     title, message = MESSAGES.get(code, (error.name, error.description))
     if code == 400 and error.description and "CSRF" in str(error.description):
-        message = (
+        message = _(
             "The form had expired or was sent from elsewhere. "
             "Please reload the page and send it again."
         )
     # Keep headers such as Allow (405) or Retry-After (429), not the plain-text type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    page = render_template("errors/error.html", code=code, title=title, message=message)
+    page = render_template(
+        "errors/error.html", code=code, title=str(title), message=str(message)
+    )
     return page, code, headers
 
 

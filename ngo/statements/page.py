@@ -35,6 +35,7 @@ from ngo.comments.listing import CommentSection, comment_section
 from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import make_stamp
 from ngo.extensions import db
+from ngo.i18n import number
 from ngo.models import Signature, SlugRedirect, Statement
 from ngo.pagecache import HeadQuery, render_page, serve
 from ngo.revisions import frame_revision_column
@@ -122,7 +123,7 @@ def shared_page(head) -> bytes:
             comments=comment_section(statement),
         )
 
-    return serve(key, render, views=str(views), stamp=lambda: make_stamp(head.id))
+    return serve(key, render, views=number(views), stamp=lambda: make_stamp(head.id))
 
 
 def own_page(slug: str, head=None) -> Response:
