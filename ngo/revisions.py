@@ -5,7 +5,9 @@ a change at once:
 
 - `Statement.revision`, one per statement: moves on when something that statement's
   own page shows really changed (title, body, date, language, summary, status,
-  comments open, its categories or signatories in their order, its comments). The
+  comments open, its categories or signatories in their order, its comments), and
+  for every statement of a group of translations when one of them joins or leaves
+  it, or changes its language, status or slug (each page links the others). The
   views counter moves nothing: the count is a slot of the cached page.
 - The site revision, ONE row (`ngo.models.SiteRevision`) with two numbers:
   `revision` moves on with every change a list of statements shows (a statement
@@ -57,13 +59,19 @@ _NOT_SHOWN = frozenset(
 # What every page (navigation, trails, signatory lists, footer) shows of these; a
 # page's body shows only on its own page, a list page, which the editor moves on.
 _FRAME_FIELDS = {
-    Category: frozenset({"name", "slug", "parent", "parent_id", "position"}),
+    Category: frozenset(
+        {"name", "name_translations", "slug", "parent", "parent_id", "position"}
+    ),
     Organisation: frozenset({"name", "slug", "website"}),
     Page: frozenset({"title", "slug", "position", "in_footer"}),
 }
-# session.info keys: statements whose parts changed in this flush; the site change
-# to make at the commit (None, "lists" or "frame").
+# What of a statement the pages of its translations show (their links to it).
+_GROUP_FIELDS = frozenset({"translation_group", "language", "status", "slug"})
+# session.info keys: statements whose parts changed in this flush; groups of
+# translations whose pages changed in it; the site change to make at the commit
+# (None, "lists" or "frame").
 _STATEMENTS = "revisions_statements"
+_GROUPS = "revisions_groups"
 _SITE = "revisions_site"
 _ROW = SiteRevision.__table__
 
@@ -141,13 +149,26 @@ def _statement_of(part) -> int | None:
     return owner.id if owner is not None else None
 
 
+def _groups_of(statement: Statement) -> set[int]:
+    """The translation groups a statement is in, and was in before this change."""
+    history = get_history(statement, "translation_group", PASSIVE_NO_INITIALIZE)
+    return {
+        group
+        for group in (*history.deleted, *history.unchanged, *history.added)
+        if group is not None
+    }
+
+
 def _note_changes(session, flush_context, instances):
     """Stamp statements whose page changed; note parts and site changes for later."""
     now = utcnow()
     parts = session.info.setdefault(_STATEMENTS, set())
+    groups = session.info.setdefault(_GROUPS, set())
     stamped = set()
     for obj in session.new:
         if isinstance(obj, Statement):
+            if obj.translation_group is not None:
+                groups.add(obj.translation_group)
             if _was_or_is_published(obj):
                 _note_site(session, False)
         elif isinstance(obj, _PART_OF_STATEMENT):
@@ -157,6 +178,8 @@ def _note_changes(session, flush_context, instances):
             _note_site(session, True)
     for obj in session.dirty:
         if isinstance(obj, Statement):
+            if _changed(obj, _GROUP_FIELDS):
+                groups.update(_groups_of(obj))
             if _changed(obj):
                 # In SQL, so that two saves at once cannot both write the same number.
                 obj.revision = Statement.revision + 1
@@ -172,6 +195,7 @@ def _note_changes(session, flush_context, instances):
                 _note_site(session, True)
     for obj in session.deleted:
         if isinstance(obj, Statement):
+            groups.update(_groups_of(obj))
             if _was_or_is_published(obj):
                 _note_site(session, False)
         elif isinstance(obj, _PART_OF_STATEMENT):
@@ -182,11 +206,19 @@ def _note_changes(session, flush_context, instances):
 
 
 def _move_statements_on(session, flush_context):
-    """Signatories or categories reordered or moved: those statements, one UPDATE."""
+    """Signatories or categories reordered or moved: those statements, one UPDATE;
+    a group of translations changed: its statements, one UPDATE."""
+    table = Statement.__table__
+    groups = session.info.pop(_GROUPS, None)
+    if groups:
+        session.connection().execute(
+            update(table)
+            .where(table.c.translation_group.in_(sorted(groups)))
+            .values(revision=table.c.revision + 1, updated_at=utcnow())
+        )
     ids = session.info.pop(_STATEMENTS, None)
     if not ids:
         return
-    table = Statement.__table__
     session.connection().execute(
         update(table)
         .where(table.c.id.in_(sorted(ids)))
@@ -210,6 +242,7 @@ def _forget(session, transaction):
     """A rolled back (or committed) transaction leaves nothing noted behind."""
     if transaction.parent is None:
         session.info.pop(_STATEMENTS, None)
+        session.info.pop(_GROUPS, None)
         session.info.pop(_SITE, None)
 
 

@@ -29,7 +29,7 @@ from flask import (
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ngo import caching
+from ngo import caching, i18n
 from ngo.accessibility.views import current_preferences
 from ngo.comments.listing import CommentSection, comment_section
 from ngo.comments.moderation import comments_closed
@@ -121,6 +121,7 @@ def shared_page(head) -> bytes:
             statement=statement,
             views=None,
             comments=comment_section(statement),
+            **versions(statement),
         )
 
     return serve(key, render, views=number(views), stamp=lambda: make_stamp(head.id))
@@ -160,6 +161,48 @@ def render_statement_page(
     Also what a refused comment gets back (ngo.comments.views), with its text.
     """
     html = render_template(
-        "statements/detail.html", statement=statement, views=views, comments=section
+        "statements/detail.html",
+        statement=statement,
+        views=views,
+        comments=section,
+        **versions(statement),
     )
     return make_response(html, status)
+
+
+def versions(statement: Statement) -> dict:
+    """The page's links to the statement in other languages, for the template.
+
+    `alternates`: language → address of each published version, itself included,
+    each at its own language's address (hreflang). `translations`: the others, in
+    the switcher's order, (language, address). `switch`: where the language
+    switcher goes, for every language: that version, else that language's list of
+    statements with a note that this one has no version in it. One query, and
+    none for a statement without translations; ngo.revisions moves the revision of
+    every statement of a group when one joins, leaves or changes, so a cached page
+    never links a version that went, or misses one that came.
+    """
+    found = [(statement.language, statement.slug)]
+    if statement.translation_group is not None:
+        found += db.session.execute(
+            select(Statement.language, Statement.slug).where(
+                Statement.translation_group == statement.translation_group,
+                Statement.id != statement.id,
+                Statement.status == "published",
+            )
+        ).all()
+    alternates = {
+        language: i18n.url_in(language, "statements.detail", slug=slug)
+        for language, slug in found
+    }
+    translations = [
+        (code, alternates[code])
+        for code in i18n.LANGUAGES
+        if code in alternates and code != statement.language
+    ]
+    switch = {
+        code: alternates.get(code)
+        or i18n.url_in(code, "statements.all_statements", untranslated=statement.slug)
+        for code in i18n.LANGUAGES
+    }
+    return {"alternates": alternates, "translations": translations, "switch": switch}

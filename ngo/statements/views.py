@@ -12,25 +12,33 @@ the length of the list.
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import func, literal_column, select, union_all
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from ngo import caching
 from ngo.accessibility.views import current_preferences
 from ngo.extensions import db
+from ngo.i18n import current_language
 from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.pagecache import HeadQuery, render_page, serve
 from ngo.paging import page_number, paginate
 from ngo.revisions import site_revision_column
-from ngo.statements.tree import category_tree
+from ngo.statements.tree import local_category_tree
 
 bp = Blueprint("statements", __name__)
-# Templates ask for the tree (navigation, trails); it is queried only when asked.
-bp.add_app_template_global(category_tree)
+# Templates ask for the tree (navigation, trails), named in the page's language; it
+# is queried only when asked.
+bp.add_app_template_global(local_category_tree, name="category_tree")
 # Organisations on one page of the directory.
 ORGANISATIONS_PER_PAGE = 100
 # The one query of a list page served from the cache, built once.
 _SITE_HEAD = HeadQuery(select(site_revision_column()))
+
+
+NEWEST = (Statement.published_at.desc(), Statement.id.desc())
+# The front page's lead: the newest featured statement, else the newest.
+LEAD = (Statement.featured.desc(), *NEWEST)
 
 
 def published():
@@ -38,34 +46,102 @@ def published():
     return (
         db.select(Statement)
         .where(Statement.status == "published")
-        .order_by(Statement.published_at.desc(), Statement.id.desc())
+        .order_by(*NEWEST)
         .options(
             selectinload(Statement.category_links), undefer(Statement.signature_count)
         )
     )
 
 
+def others_hidden() -> bool:
+    """Whether lists leave out statements in other languages than the page's
+    (NGO_OTHER_LANGUAGES "hidden"; "after" lists them after its own)."""
+    return current_app.config["OTHER_LANGUAGES"] == "hidden"
+
+
+def language_first(query, language: str, order: tuple, window: int):
+    """The query's statements in `language` first, then the others, each part in
+    `order`: enough of each for its first `window` rows.
+
+    Each part is its own SELECT ... ORDER BY ... LIMIT, read along an index in
+    order (status, language, published_at, id and status, published_at, id), so
+    the cost is that of `window` rows, never of sorting every statement by a
+    computed language key.
+    """
+
+    def part(rank: int, condition):
+        return (
+            select(Statement.id, literal_column(str(rank)).label("rank"))
+            .where(query.whereclause, condition)
+            .order_by(*order)
+            .limit(window)
+            .subquery()
+        )
+
+    ranked = union_all(
+        select(part(0, Statement.language == language)),
+        select(part(1, Statement.language != language)),
+    ).subquery("ranked")
+    return (
+        query.join(ranked, ranked.c.id == Statement.id)
+        .order_by(None)
+        .order_by(ranked.c.rank, *order)
+    )
+
+
+class LanguageFirstPagination(SelectPagination):
+    """One page of a list whose statements in the page's language come first."""
+
+    def _query_items(self) -> list:
+        """The page's statements: one query, whatever the page's number."""
+        query = language_first(
+            self._query_args["select"],
+            self._query_args["language"],
+            NEWEST,
+            self._query_offset + self.per_page,
+        )
+        query = query.limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(query).unique().scalars())
+
+
 def lead_statement() -> Statement | None:
-    """The front page's lead: the newest featured statement, else the newest."""
+    """The front page's lead: the newest featured statement, else the newest; one
+    in the page's language if there is any."""
     query = (
         db.select(Statement)
         .where(Statement.status == "published")
-        .order_by(
-            Statement.featured.desc(),
-            Statement.published_at.desc(),
-            Statement.id.desc(),
-        )
-        .limit(1)
+        .order_by(*LEAD)
         .options(
             joinedload(Statement.category_links), undefer(Statement.signature_count)
         )
     )
-    return db.session.scalars(query).unique().first()
+    language = current_language()
+    if others_hidden():
+        query = query.where(Statement.language == language)
+    else:
+        query = language_first(query, language, LEAD, 1)
+    return db.session.scalars(query.limit(1)).unique().first()
 
 
 def statement_page_of(query):
-    """One page of a statement list, as long as the site's setting says."""
-    return paginate(query, current_app.config["STATEMENTS_PER_PAGE"])
+    """One page of a statement list, as long as the site's setting says: those in
+    the page's language first, then (unless hidden) the others."""
+    per_page = current_app.config["STATEMENTS_PER_PAGE"]
+    language = current_language()
+    if others_hidden():
+        return paginate(query.where(Statement.language == language), per_page)
+    pagination = LanguageFirstPagination(
+        select=query,
+        session=db.session(),
+        language=language,
+        page=page_number(),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
+    return pagination
 
 
 def site_revision() -> int:
@@ -107,10 +183,44 @@ def index():
 
 @bp.get("/statements")
 def all_statements():
-    """Every published statement, newest first, paginated."""
-    return list_page(
-        "statements/all.html", lambda: {"pagination": statement_page_of(published())}
+    """Every published statement, newest first, paginated; with `?untranslated=`
+    (where the language switcher sends a reader), a note that the statement they
+    came from has no version in this language."""
+
+    def context() -> dict:
+        """One page of statements, and the statement without a translation."""
+        return {
+            "pagination": statement_page_of(published()),
+            "untranslated": untranslated_statement(request.args.get("untranslated")),
+        }
+
+    return list_page("statements/all.html", context)
+
+
+def untranslated_statement(slug: str | None) -> Statement | None:
+    """The published statement of this slug if it has no published version in the
+    page's language, else None (no note to make)."""
+    if not slug or len(slug) > 200:
+        return None
+    statement = db.session.scalar(
+        db.select(Statement).where(
+            Statement.slug == slug, Statement.status == "published"
+        )
     )
+    language = current_language()
+    if statement is None or statement.language == language:
+        return None
+    if statement.translation_group is not None:
+        translated = db.session.scalar(
+            db.select(Statement.id).where(
+                Statement.translation_group == statement.translation_group,
+                Statement.language == language,
+                Statement.status == "published",
+            )
+        )
+        if translated is not None:
+            return None
+    return statement
 
 
 @bp.get("/category/<slug>")
@@ -119,7 +229,7 @@ def category(slug):
 
     def context() -> dict:
         """The category, its place in the tree, and one page of its statements."""
-        tree = category_tree()
+        tree = local_category_tree()
         found = next((c for c in tree.by_id.values() if c.slug == slug), None)
         if found is None:
             abort(404)
