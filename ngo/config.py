@@ -12,7 +12,14 @@ class Config:
     # The site's name in the header and page titles.
     SITE_NAME = "Rights Watch Network"
     # One line under the name in the header; empty shows none.
-    SITE_TAGLINE = "Statements and appeals of civil-society organisations"
+    # A string, or one per language: {"hy": …, "en": …, "ru": …} (as JSON in the
+    # environment); a language without one shows the default language's.
+    SITE_TAGLINE = {
+        "hy": "Քաղաքացիական հասարակության կազմակերպությունների "
+        "հայտարարություններ և կոչեր",
+        "en": "Statements and appeals of civil-society organisations",
+        "ru": "Заявления и обращения организаций гражданского общества",
+    }
     # The logo in the header and the page icon: a path to an .svg or .png file, served
     # with a content hash; empty uses the built-in ngo/static/icons/icon.svg.
     SITE_LOGO = ""

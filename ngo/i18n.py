@@ -30,7 +30,7 @@ LOCALES = {"hy": "hy_AM", "en": "en_GB", "ru": "ru_RU"}
 # own press writes it: "19 սեպտեմբերի 2023 թ." rather than "2023 թ. սեպտեմբերի 19".
 LONG_DATE = {"hy": "d MMMM y 'թ.'"}
 # What goes between a date and its time, quoted for a CLDR pattern.
-AT = {"hy": "', '", "en": "' at '", "ru": "' в '"}
+AT = {"hy": ", ", "en": " 'at' ", "ru": " 'в' "}
 # The interface's catalogs, merged: what readers see, and the admin's
 # (ngo/translations/<language>/LC_MESSAGES/<domain>.po).
 DOMAINS = ("messages", "admin")
@@ -132,7 +132,7 @@ def date_and_time(value: datetime) -> str:
     return format_datetime(
         moment,
         (LONG_DATE.get(language) or get_date_format("long", language).pattern)
-        + AT.get(language, "' '")
+        + AT.get(language, " ")
         + "HH:mm",
         locale=language,
     )
@@ -179,6 +179,15 @@ def page_addresses(addresses: dict[str, str] | None = None) -> dict[str, str]:
     return {code: root_url(tail, code) for code in LANGUAGES}
 
 
+def localized(setting):
+    """A setting given per language ({"hy": …, "en": …}) in the page's language,
+    else in the default one; a plain string as it is."""
+    if isinstance(setting, dict):
+        default = current_app.config["DEFAULT_LANGUAGE"]
+        return setting.get(current_language()) or setting.get(default) or ""
+    return setting
+
+
 def lang_attr(language: str | None) -> Markup:
     """` lang="xx"` for text in another language than the page's, else nothing."""
     if not language or language == current_language():
@@ -219,6 +228,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
         lang_attr=lang_attr,
+        localized=localized,
         url_in=url_in,
         page_addresses=page_addresses,
         language_names=NAMES,

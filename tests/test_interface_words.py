@@ -128,7 +128,7 @@ def test_every_word_around_the_content_comes_from_the_catalog(
         db.session.commit()
     data = {
         app.config["SITE_NAME"],
-        app.config["SITE_TAGLINE"],  # a setting, in one language
+        *app.config["SITE_TAGLINE"].values(),  # a setting, one per language
         "Rights",
         "Right to life",
         "Announcements",
