@@ -15,6 +15,7 @@ from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save_all
 from ngo.models import Statement
 from ngo.pages.demo import seed_demo_pages
+from ngo.statements.demo import seed_demo_category_names
 from ngo.statements.viewcount import prune_view_records
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -31,11 +32,13 @@ def seed_demo():
     db.session.flush()
     comments = seed_demo_comments()
     pages = seed_demo_pages()
+    names = seed_demo_category_names()
     db.session.commit()
     there = len(parsed) - len(added)
     click.echo(f"Demo content: {len(added)} statements added, {there} already there.")
     click.echo(f"Demo comments: {comments} added.")
     click.echo(f"Demo pages: {pages} added.")
+    click.echo(f"Demo categories named in other languages: {names}.")
 
 
 @click.command("import-statements")

@@ -23,6 +23,7 @@ from ngo.extensions import db
 from ngo.markup import render_body
 from ngo.models import Signature, Statement, StatementCategory, name_key
 from ngo.sanitize import plain_text, safe_web_url
+from ngo.translation_groups import clash, link
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = {
@@ -36,6 +37,7 @@ KNOWN_KEYS = {
     "status",
     "summary",
     "comments_open",
+    "translation_of",
 }
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 BOM = "\ufeff"
@@ -87,6 +89,9 @@ class ParsedStatement:
     views: int | None = None
     categories: list[list[str]] = field(default_factory=list)
     signatories: list[tuple[str, str | None]] = field(default_factory=list)
+    # The slug of the statement this one translates, and the line that names it.
+    translation_of: str | None = None
+    translation_line: int = 1
 
 
 @cache
@@ -219,6 +224,16 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
     if not isinstance(comments_open, bool):
         meta.fail("comments_open", "comments_open must be true or false")
 
+    translation_of = data.get("translation_of")
+    if translation_of is not None and (
+        not isinstance(translation_of, str)
+        or not SLUG.match(translation_of)
+        or len(translation_of) > 200
+    ):
+        meta.fail("translation_of", "translation_of must be the slug of a statement")
+    elif translation_of is not None and translation_of == slug:
+        meta.fail("translation_of", "a statement cannot be a translation of itself")
+
     categories = _parse_categories(data.get("categories", []), meta)
     signatories = _parse_signatories(data.get("signatories", []), meta)
     body = render_body(body_md)
@@ -248,6 +263,8 @@ def parse_text(text: str, path: str, default_language: str = "en") -> ParsedStat
         views=views,
         categories=categories,
         signatories=signatories,
+        translation_of=translation_of,
+        translation_line=meta.offset + meta.lines.get("translation_of", [0])[0],
     )
 
 
@@ -413,6 +430,7 @@ def save_all(parsed: list[ParsedStatement]) -> list[Statement]:
     statements at a time. A new statement's category and signatory rows go in as
     one multi-row INSERT each (it is new: no revision to move but the site's)."""
     with db.session.no_autoflush:
+        _check_translated_slugs(parsed)
         catalogue = Catalogue(name for item in parsed for name, _ in item.signatories)
         by_slug = _existing(parsed)
         by_legacy = _existing([p for p in parsed if p.slug not in by_slug], legacy=True)
@@ -432,7 +450,77 @@ def save_all(parsed: list[ParsedStatement]) -> list[Statement]:
                 statements.append(statement)
         db.session.flush()  # ids for the new statements, categories, organisations
         _insert_links(new)
+    _link_translations(parsed, statements)
     return statements
+
+
+def _check_translated_slugs(parsed: list[ParsedStatement]) -> None:
+    """Every `translation_of` names a statement of this run or of the database; if
+    not, ImportFailure naming each file and line (before anything is written)."""
+    in_run = {item.slug for item in parsed}
+    wanted = sorted({item.translation_of for item in parsed} - in_run - {None})
+    stored = set()
+    for start in range(0, len(wanted), Catalogue.CHUNK):
+        stored.update(
+            db.session.scalars(
+                db.select(Statement.slug).where(
+                    Statement.slug.in_(wanted[start : start + Catalogue.CHUNK])
+                )
+            )
+        )
+    problems = [
+        Problem(
+            item.path,
+            item.translation_line,
+            f"translation_of: no statement has the slug {item.translation_of!r}",
+        )
+        for item in parsed
+        if item.translation_of is not None
+        and item.translation_of not in in_run | stored
+    ]
+    if problems:
+        raise ImportFailure(problems)
+
+
+def _link_translations(parsed: list[ParsedStatement], statements: list) -> None:
+    """Put each statement that names `translation_of` in that statement's group.
+
+    A statement another file of the run links to gets its own link first, so a
+    chain (a translates b, b translates c) ends in one group. Two statements of
+    one language in a group: ImportFailure at the line of the one that joins.
+    """
+    by_slug = {item.slug: s for item, s in zip(parsed, statements, strict=True)}
+    linking = {item.slug: item for item in parsed if item.translation_of is not None}
+
+    def depth(item: ParsedStatement) -> int:
+        """How many links of this run lie beyond this one's target (they go first)."""
+        seen, count = {item.slug}, 0
+        while item.translation_of in linking and item.translation_of not in seen:
+            item = linking[item.translation_of]
+            seen.add(item.slug)
+            count += 1
+        return count
+
+    for item in sorted(linking.values(), key=depth):
+        statement = by_slug[item.slug]
+        target = by_slug.get(item.translation_of) or db.session.scalar(
+            db.select(Statement).where(Statement.slug == item.translation_of)
+        )
+        if (
+            target.translation_group is not None
+            and target.translation_group == statement.translation_group
+        ):
+            continue
+        taken = clash(target, statement.language, statement)
+        if taken is not None:
+            raise ImportFailure.one(
+                item.path,
+                item.translation_line,
+                f"translation_of: {taken.slug!r} is already the {taken.language!r} "
+                f"version of {target.slug!r}; a statement has one translation per "
+                "language",
+            )
+        link(statement, target)
 
 
 def _insert_links(new: list[tuple[Statement, list, list]]) -> None:

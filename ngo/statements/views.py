@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import func, literal_column, select, union_all
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy import and_, exists, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
 
 from ngo import caching
 from ngo.accessibility.views import current_preferences
@@ -57,6 +57,27 @@ def others_hidden() -> bool:
     """Whether lists leave out statements in other languages than the page's
     (NGO_OTHER_LANGUAGES "hidden"; "after" lists them after its own)."""
     return current_app.config["OTHER_LANGUAGES"] == "hidden"
+
+
+def in_language_or_untranslated(query, language: str):
+    """The query's statements in `language`, and the others that have no published
+    version in it (a statement listed once, in the page's language where it can).
+    The test of a version is one probe of the (translation_group, language) index."""
+    version = aliased(Statement)
+    translated = exists().where(
+        and_(
+            version.translation_group == Statement.translation_group,
+            version.language == language,
+            version.status == "published",
+        )
+    )
+    return query.where(
+        or_(
+            Statement.language == language,
+            Statement.translation_group.is_(None),
+            ~translated,
+        )
+    )
 
 
 def language_first(query, language: str, order: tuple, window: int):
@@ -125,13 +146,14 @@ def lead_statement() -> Statement | None:
 
 def statement_page_of(query):
     """One page of a statement list, as long as the site's setting says: those in
-    the page's language first, then (unless hidden) the others."""
+    the page's language first, then (unless hidden) the others that have no
+    version in it."""
     per_page = current_app.config["STATEMENTS_PER_PAGE"]
     language = current_language()
     if others_hidden():
         return paginate(query.where(Statement.language == language), per_page)
     pagination = LanguageFirstPagination(
-        select=query,
+        select=in_language_or_untranslated(query, language),
         session=db.session(),
         language=language,
         page=page_number(),
