@@ -338,11 +338,12 @@ def test_reply_links_by_one_author_have_different_names(app, client, make_statem
         page = read(client.get(f"/statements/{slug}"), f"/statements/{slug}")
         labels = [link["label"] for link in page.reply_links]
         assert [link["text"] for link in page.reply_links] == ["Reply"] * 4
+        # The time each comment shows: the site's time zone (Asia/Yerevan, UTC+4).
         assert labels == [
-            "Reply to Lilit Hakobyan's comment of September 19, 2023 at 10:04",
-            "Reply to Lilit Hakobyan's comment of September 20, 2023 at 08:30",
-            "Reply to Lilit Hakobyan's comment of September 21, 2023 at 12:00 (1 of 2)",
-            "Reply to Lilit Hakobyan's comment of September 21, 2023 at 12:00 (2 of 2)",
+            "Reply to Lilit Hakobyan's comment of September 19, 2023 at 14:04",
+            "Reply to Lilit Hakobyan's comment of September 20, 2023 at 12:30",
+            "Reply to Lilit Hakobyan's comment of September 21, 2023 at 16:00 (1 of 2)",
+            "Reply to Lilit Hakobyan's comment of September 21, 2023 at 16:00 (2 of 2)",
         ]
 
 
@@ -360,7 +361,7 @@ def test_reply_links_are_told_apart_by_a_screen_reader(
     names = [link.get_attribute("aria-label") for link in links.all()]
     assert len(set(names)) == 2
     page.get_by_role(
-        "link", name="Reply to Lilit Hakobyan's comment of September 20, 2023 at 08:30"
+        "link", name="Reply to Lilit Hakobyan's comment of September 20, 2023 at 12:30"
     ).click()
     assert "replytocom=" in page.url
     expect(page.get_by_role("heading", name="Reply to Lilit Hakobyan")).to_be_visible()

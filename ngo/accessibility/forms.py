@@ -1,12 +1,17 @@
 """The preferences form: every toolbar and settings-page button posts through it."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, Optional, ValidationError
 
 from ngo.accessibility import preferences as p
 
-COLOR_MESSAGE = "Enter a colour as # and six hexadecimal digits, for example #1a4d8f."
+# Translators: the error under the accessibility page's custom colour field; "#"
+# and the code stay as they are (a browser's colour picker sends that form).
+COLOR_MESSAGE = _l(
+    "Enter a colour as # and six hexadecimal digits, for example #1a4d8f."
+)
 # The order in which submitted choices are applied; a button sends one of them.
 CHOICE_FIELDS = (
     "reset",
@@ -21,12 +26,9 @@ CHOICE_FIELDS = (
 )
 
 
-def _one_of(values, what):
+def _one_of(values, message):
     """A validator that accepts an empty field or one of the fixed values."""
-    return [
-        Optional(),
-        AnyOf(sorted(values), message=f"That is not a {what} this site offers."),
-    ]
+    return [Optional(), AnyOf(sorted(values), message=message)]
 
 
 def _hex_color(form, field):
@@ -38,21 +40,55 @@ def _hex_color(form, field):
 class PreferencesForm(FlaskForm):
     """A choice (the pressed button's name and value) and the path to return to."""
 
-    size = StringField(validators=_one_of(p.SIZE_VALUES, "text size"))
-    font = StringField(validators=_one_of(p.FONT_VALUES, "font"))
-    weight = StringField(validators=_one_of(p.WEIGHT_VALUES, "thickness"))
-    spacing = StringField(validators=_one_of(p.SPACING_VALUES, "spacing"))
-    scheme = StringField(validators=_one_of(p.SCHEME_VALUES, "color scheme"))
+    # Translators: errors for a choice the buttons never send (an old bookmark or
+    # a hand-made request), listed on the accessibility page.
+    size = StringField(
+        validators=_one_of(
+            p.SIZE_VALUES, _l("That is not a text size this site offers.")
+        )
+    )
+    font = StringField(
+        validators=_one_of(p.FONT_VALUES, _l("That is not a font this site offers."))
+    )
+    weight = StringField(
+        validators=_one_of(
+            p.WEIGHT_VALUES, _l("That is not a thickness this site offers.")
+        )
+    )
+    spacing = StringField(
+        validators=_one_of(
+            p.SPACING_VALUES, _l("That is not a spacing this site offers.")
+        )
+    )
+    scheme = StringField(
+        validators=_one_of(
+            p.SCHEME_VALUES, _l("That is not a color scheme this site offers.")
+        )
+    )
     bg = StringField(validators=[Optional(), _hex_color])
     fg = StringField(validators=[Optional(), _hex_color])
     # The native colour inputs; used only when their own Apply button is pressed.
-    apply = StringField(validators=_one_of({"bg", "fg"}, "colour"))
-    bg_custom = StringField("Custom background color")
-    fg_custom = StringField("Custom text color")
+    apply = StringField(
+        validators=_one_of({"bg", "fg"}, _l("That is not a colour this site offers."))
+    )
+    # Translators: the names of the accessibility page's colour pickers, before
+    # their errors in the list of what went wrong ("Custom text color: Enter …").
+    bg_custom = StringField(_l("Custom background color"))
+    fg_custom = StringField(_l("Custom text color"))
     reset = StringField(validators=[Optional()])
-    toolbar = StringField(validators=_one_of(p.TOOLBAR_VALUES, "toolbar state"))
+    toolbar = StringField(
+        validators=_one_of(
+            p.TOOLBAR_VALUES, _l("That is not a toolbar state this site offers.")
+        )
+    )
     next = HiddenField()
-    place = HiddenField(validators=_one_of({"toolbar", "settings"}, "place"))
+    # Translators: an error for a hand-made request: "place" is which form of
+    # the page (the toolbar or the accessibility page) sent the choice.
+    place = HiddenField(
+        validators=_one_of(
+            {"toolbar", "settings"}, _l("That is not a place this site offers.")
+        )
+    )
 
     def validate_bg_custom(self, field):
         """Check the custom background only when it is being applied."""

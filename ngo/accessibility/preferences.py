@@ -4,12 +4,21 @@ Everything a reader can choose is listed here once; the cookie, the forms, the
 templates and the tests all read these tables. A cookie value is trusted only
 after `decode()` has matched every part of it against them, so nothing a client
 sends can reach the page except values from these tables and `#rrggbb` colours.
+
+Labels are lazy translations (`_l`): each is written in the page's language when
+a page or a message uses it, never at import. The values, not the labels, are
+what anything compares or keys on.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
+from babel.numbers import format_percent, get_decimal_symbol
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 COOKIE_NAME = "ngo_a11y"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
@@ -25,7 +34,8 @@ WHITE = "#ffffff"
 
 @dataclass(frozen=True)
 class Option:
-    """One choice in a group: its cookie value, visible label and spoken detail."""
+    """One choice in a group: its cookie value, visible label and spoken detail
+    (lazy translations, or a name that every language writes the same)."""
 
     value: str
     label: str
@@ -52,20 +62,34 @@ class Scheme:
         return contrast_ratio(self.fg, self.bg)
 
 
+# Translators: the letter on each of the three text-size buttons of the
+# accessibility toolbar, drawn small, medium and large ("A A A"): the first letter
+# of your alphabet (Ա, А).
+SIZE_LETTER = _l("A")
 SIZES = (
-    Option("100", "A", "100%, normal text size"),
-    Option("150", "A", "150% of normal text size"),
-    Option("200", "A", "200% of normal text size"),
+    # Translators: read by screen readers after the letter of the smallest
+    # text-size button.
+    Option("100", SIZE_LETTER, _l("%(size)d%%, normal text size", size=100)),
+    # Translators: read by screen readers after the letter of the larger
+    # text-size buttons (150 and 200).
+    Option("150", SIZE_LETTER, _l("%(size)d%% of normal text size", size=150)),
+    Option("200", SIZE_LETTER, _l("%(size)d%% of normal text size", size=200)),
 )
+# Font names and spacings in px are written the same in every language.
 FONTS = (
     Option("arial", "Arial"),
     Option("verdana", "Verdana"),
     Option("tahoma", "Tahoma"),
 )
 WEIGHTS = (
-    Option("regular", "Regular"),
-    Option("light", "Light"),
-    Option("bold", "Bold"),
+    # Translators: a thickness of the text (font weight), a button of the
+    # accessibility toolbar's "Thickness" group: regular (normal) strokes.
+    Option("regular", _l("Regular")),
+    # Translators: a thickness of the text (font weight): thin strokes. Not the
+    # colour: the opposite of Bold.
+    Option("light", _l("Light")),
+    # Translators: a thickness of the text (font weight): thick strokes.
+    Option("bold", _l("Bold")),
 )
 SPACINGS = (
     Option("1", "1px", "0.0625em"),
@@ -78,7 +102,9 @@ SPACINGS = (
 SCHEMES = (
     Scheme(
         "bw",
-        "Black on white",
+        # Translators: a colour scheme of the accessibility toolbar: the colour
+        # of the text, then of the background.
+        _l("Black on white"),
         "#ffffff",
         "#000000",
         "#00307a",
@@ -89,7 +115,7 @@ SCHEMES = (
     ),
     Scheme(
         "wb",
-        "White on black",
+        _l("White on black"),
         "#000000",
         "#ffffff",
         "#9cd3ff",
@@ -100,7 +126,7 @@ SCHEMES = (
     ),
     Scheme(
         "yb",
-        "Yellow on black",
+        _l("Yellow on black"),
         "#000000",
         "#ffff00",
         "#8fd9ff",
@@ -111,7 +137,7 @@ SCHEMES = (
     ),
     Scheme(
         "blue",
-        "Dark blue on light blue",
+        _l("Dark blue on light blue"),
         "#9dd1ff",
         "#063462",
         "#00205a",
@@ -122,7 +148,7 @@ SCHEMES = (
     ),
     Scheme(
         "beige",
-        "Brown on beige",
+        _l("Brown on beige"),
         "#f7f3d6",
         "#4d4b43",
         "#1f3a70",
@@ -133,7 +159,7 @@ SCHEMES = (
     ),
     Scheme(
         "green",
-        "Green on dark brown",
+        _l("Green on dark brown"),
         "#3b2716",
         "#a9e44d",
         "#ffe58a",
@@ -144,20 +170,22 @@ SCHEMES = (
     ),
 )
 BACKGROUND_SWATCHES = (
-    Option("#ffffff", "White"),
-    Option("#f7f3d6", "Beige"),
-    Option("#9dd1ff", "Light blue"),
-    Option("#000000", "Black"),
-    Option("#063462", "Dark blue"),
-    Option("#3b2716", "Dark brown"),
+    # Translators: names of the colours a reader can choose for the background
+    # or the text ("Background color: Beige."); each stands alone on its button.
+    Option("#ffffff", _l("White")),
+    Option("#f7f3d6", _l("Beige")),
+    Option("#9dd1ff", _l("Light blue")),
+    Option("#000000", _l("Black")),
+    Option("#063462", _l("Dark blue")),
+    Option("#3b2716", _l("Dark brown")),
 )
 TEXT_SWATCHES = (
-    Option("#000000", "Black"),
-    Option("#ffffff", "White"),
-    Option("#ffff00", "Yellow"),
-    Option("#063462", "Dark blue"),
-    Option("#4d4b43", "Brown"),
-    Option("#a9e44d", "Green"),
+    Option("#000000", _l("Black")),
+    Option("#ffffff", _l("White")),
+    Option("#ffff00", _l("Yellow")),
+    Option("#063462", _l("Dark blue")),
+    Option("#4d4b43", _l("Brown")),
+    Option("#a9e44d", _l("Green")),
 )
 
 SIZE_VALUES = frozenset(o.value for o in SIZES)
@@ -168,14 +196,20 @@ SCHEME_VALUES = frozenset(s.value for s in SCHEMES)
 SCHEMES_BY_VALUE = {s.value: s for s in SCHEMES}
 TOOLBAR_VALUES = frozenset({"open", "closed"})
 PICKED_VALUES = frozenset({"bg", "fg", "both"})
+# The names of the toolbar's groups (their legends), lazy: keys are what code uses.
 GROUP_LABELS = {
-    "size": "Font size",
-    "font": "Font",
-    "weight": "Thickness",
-    "spacing": "Spacing",
-    "scheme": "Color scheme",
-    "bg": "Background color",
-    "fg": "Text color",
+    # Translators: the names of the groups of the accessibility toolbar and the
+    # settings page: the size of the text.
+    "size": _l("Font size"),
+    # Translators: the typeface of the text (Arial, Verdana, Tahoma).
+    "font": _l("Font"),
+    # Translators: how thick the strokes of the letters are (Regular, Light, Bold).
+    "weight": _l("Thickness"),
+    # Translators: the space between letters and words (1px, 2px, 3px).
+    "spacing": _l("Spacing"),
+    "scheme": _l("Color scheme"),
+    "bg": _l("Background color"),
+    "fg": _l("Text color"),
 }
 _COLOR_NAMES = {o.value: o.label for o in BACKGROUND_SWATCHES + TEXT_SWATCHES}
 
@@ -207,9 +241,16 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def format_ratio(ratio: float) -> str:
-    """A ratio for people, truncated (never rounded up past a threshold): "4.49:1"."""
-    return f"{int(ratio * 100) / 100:.2f}".rstrip("0").rstrip(".") + ":1"
+def format_ratio(ratio: float, language: str | None = None) -> str:
+    """A ratio for people, truncated (never rounded up past a threshold): "4.49:1",
+    with the decimal sign of `language` (the page's by default): "4,49:1"."""
+    text = f"{int(ratio * 100) / 100:.2f}".rstrip("0").rstrip(".") + ":1"
+    return text.replace(".", get_decimal_symbol(language or _language()))
+
+
+def _language() -> str:
+    """The page's language; English outside a request (the source language)."""
+    return str(get_locale() or "en")
 
 
 def readable_partner(color: str, current: str) -> str:
@@ -401,34 +442,44 @@ class Preferences:
         return replace(self, scheme="", picked=picked, **{group: color, other: partner})
 
     def describe(self, group: str) -> str:
-        """The sentence announced after a change, e.g. "Font size: 150%."."""
+        """The sentence announced after a change, e.g. "Font size: 150%.", in the
+        page's language."""
         if group == "reset":
-            return "All accessibility settings are back to the defaults."
+            # Translators: announced by screen readers after Reset was pressed.
+            return _("All accessibility settings are back to the defaults.")
         if group == "toolbar":
-            return (
-                "Accessibility options shown."
-                if self.toolbar == "open"
-                else "Accessibility options hidden."
-            )
+            if self.toolbar == "open":
+                # Translators: announced when the accessibility toolbar opens.
+                return _("Accessibility options shown.")
+            # Translators: announced when the accessibility toolbar closes.
+            return _("Accessibility options hidden.")
         if group in ("bg", "fg"):
-            return (
-                f"Background color: {color_name(self.bg)}. "
-                f"Text color: {color_name(self.fg)}. "
-                f"Contrast {format_ratio(self.contrast)}."
-                + (
-                    " This is below 4.5:1 and may be hard to read."
-                    if self.low_contrast
-                    else ""
-                )
+            # Translators: announced after a background or text colour was chosen;
+            # the colours are names ("Beige") or codes ("#1a4d8f"), the contrast
+            # a ratio ("7.5:1").
+            message = _(
+                "Background color: %(background)s. Text color: %(text)s. "
+                "Contrast %(contrast)s.",
+                background=color_name(self.bg),
+                text=color_name(self.fg),
+                contrast=format_ratio(self.contrast),
             )
-        label = GROUP_LABELS[group]
+            if self.low_contrast:
+                # Translators: added after the sentence above when the chosen
+                # colours are hard to tell apart (WCAG's minimum is 4.5:1).
+                message += " " + _("This is below 4.5:1 and may be hard to read.")
+            return message
         value = getattr(self, group)
         if group == "size":
-            return f"{label}: {value}%."
-        options = {"font": FONTS, "weight": WEIGHTS, "spacing": SPACINGS}.get(group)
-        if options is not None:
-            return f"{label}: {next(o.label for o in options if o.value == value)}."
-        return f"{label}: {SCHEMES_BY_VALUE[value].label}."
+            choice = format_percent(int(value) / 100, locale=_language())
+        elif group == "scheme":
+            choice = SCHEMES_BY_VALUE[value].label
+        else:
+            options = {"font": FONTS, "weight": WEIGHTS, "spacing": SPACINGS}[group]
+            choice = next(o.label for o in options if o.value == value)
+        # Translators: announced after a choice in the accessibility toolbar: the
+        # group's name, then the option chosen ("Font size: 150%.", "Font: Arial.").
+        return _("%(group)s: %(choice)s.", group=GROUP_LABELS[group], choice=choice)
 
 
 _ALLOWED = {

@@ -122,7 +122,12 @@ def settings():
         )
     if not form.validate():
         if _wants_json():
-            return jsonify(errors=form.errors), 400
+            # The messages are lazy translations: made into text for JSON.
+            errors = {
+                name: [str(message) for message in messages]
+                for name, messages in form.errors.items()
+            }
+            return jsonify(errors=errors), 400
         back = safe_next(form.next.data)
         return render_template(
             "accessibility/settings.html",

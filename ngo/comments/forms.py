@@ -1,5 +1,12 @@
-"""The reply form: the fields, limits and messages of WordPress's comment form."""
+"""The reply form: the fields, limits and messages of WordPress's comment form.
 
+Labels and messages are lazy translations (`_l`), written in the page's language
+when the form is shown; in English they are the contract of DESIGN.md, word for word.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
@@ -8,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ngo.extensions import db
 from ngo.form_filters import http_url, one_line, web_address
+from ngo.i18n import number
 from ngo.models import Comment
 from ngo.sanitize import clean_comment_html, plain_text, strip_control_characters
 
@@ -17,8 +25,18 @@ NAME_MAX = 245
 EMAIL_MAX = 100
 URL_MAX = 200
 _http_url = http_url(
-    "Enter a web address that starts with http:// or https://, or leave Website empty."
+    # Translators: the error under the comment form's Website field; "Website" is
+    # that field's label: write it as you translated the label.
+    _l(
+        "Enter a web address that starts with http:// or https://, or leave "
+        "Website empty."
+    )
 )
+
+
+def _count(value: int) -> LazyString:
+    """A limit written in the page's language when its message is shown: 65,525."""
+    return LazyString(number, value)
 
 
 def _multiline(value):
@@ -37,55 +55,82 @@ class CommentForm(FlaskForm):
     """
 
     comment = TextAreaField(
-        "Comment",
+        # Translators: the label of the comment form's text field (a noun: the
+        # comment the reader writes).
+        _l("Comment"),
         filters=[_multiline],
         validators=[
-            DataRequired("Enter your comment."),
+            DataRequired(_l("Enter your comment.")),
             Length(
                 max=COMMENT_MAX,
-                message=f"Your comment must be {COMMENT_MAX:,} characters or fewer.",
+                # Translators: %(max)s is a number written out ("65,525").
+                message=_l(
+                    "Your comment must be %(max)s characters or fewer.",
+                    max=_count(COMMENT_MAX),
+                ),
             ),
         ],
     )
     author = StringField(
-        "Name",
+        # Translators: the label of the comment form's field for the commenter's name.
+        _l("Name"),
         filters=[one_line],
         validators=[
-            DataRequired("Enter your name."),
+            DataRequired(_l("Enter your name.")),
             Length(
                 max=NAME_MAX,
-                message=f"Your name must be {NAME_MAX} characters or fewer.",
+                message=_l(
+                    "Your name must be %(max)s characters or fewer.",
+                    max=_count(NAME_MAX),
+                ),
             ),
         ],
     )
     email = EmailField(
-        "Email",
+        # Translators: the label of the comment form's email address field.
+        _l("Email"),
         filters=[one_line],
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(_l("Enter your email address.")),
             Length(
                 max=EMAIL_MAX,
-                message=f"Your email address must be {EMAIL_MAX} characters or fewer.",
+                message=_l(
+                    "Your email address must be %(max)s characters or fewer.",
+                    max=_count(EMAIL_MAX),
+                ),
             ),
             Email(
-                "Enter an email address in the correct format, like name@example.org."
+                # Translators: keep the example address as it is.
+                _l(
+                    "Enter an email address in the correct format, like "
+                    "name@example.org."
+                )
             ),
         ],
     )
     url = URLField(
-        "Website",
+        # Translators: the label of the comment form's optional field for the
+        # commenter's own web site.
+        _l("Website"),
         filters=[web_address],
         validators=[
             Optional(),
             Length(
                 max=URL_MAX,
-                message=f"The web address must be {URL_MAX} characters or fewer.",
+                message=_l(
+                    "The web address must be %(max)s characters or fewer.",
+                    max=_count(URL_MAX),
+                ),
             ),
             _http_url,
         ],
     )
     remember = BooleanField(
-        "Save my name, email, and website in this browser for the next time I comment."
+        # Translators: the checkbox under the comment form (a cookie keeps them).
+        _l(
+            "Save my name, email, and website in this browser for the next time I "
+            "comment."
+        )
     )
     comment_parent = HiddenField(filters=[one_line])
     stamp = HiddenField()
@@ -105,8 +150,11 @@ class CommentForm(FlaskForm):
             return True
         self.comment.errors = [
             *self.comment.errors,
-            "Enter your comment as text: what you typed was only HTML that is "
-            "not allowed here.",
+            # Translators: the comment held nothing but HTML tags the site removes.
+            _(
+                "Enter your comment as text: what you typed was only HTML that is "
+                "not allowed here."
+            ),
         ]
         return False
 
@@ -127,8 +175,12 @@ class CommentForm(FlaskForm):
             )
         if parent is None:
             raise ValidationError(
-                "The comment you were replying to is not available any more. Post "
-                "again and your comment will appear on its own."
+                # Translators: the comment being answered was removed or held
+                # while the reader wrote; "on its own": not as a reply.
+                _(
+                    "The comment you were replying to is not available any more. "
+                    "Post again and your comment will appear on its own."
+                )
             )
         self.parent = parent
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import load_only, raiseload
 
@@ -17,6 +18,7 @@ from ngo.comments.forms import CommentForm
 from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import make_stamp, pending_ids, remembered_author, stamp_age
 from ngo.extensions import db
+from ngo.i18n import date_and_time
 from ngo.models import Comment, Statement
 
 # Everything a page shows of a comment. The email is not among them: a template
@@ -152,7 +154,8 @@ def reply_labels(roots: list[CommentNode], max_depth: int) -> None:
     """Name every Reply link after its comment's author, date and time, all different.
 
     The link's visible text stays "Reply"; two comments by one name are told apart
-    by their time, and those from the same minute by "(1 of 2)", "(2 of 2)".
+    by their time, and those from the same minute by "(1 of 2)", "(2 of 2)". The
+    time is the one the comment shows (the page's language, the site's time zone).
     """
     labelled: dict[str, list[CommentNode]] = {}
     stack = list(reversed(roots))
@@ -162,13 +165,28 @@ def reply_labels(roots: list[CommentNode], max_depth: int) -> None:
         if node.pending or node.depth >= max_depth:
             continue
         c = node.comment
-        when = f"{c.created_at:%B} {c.created_at.day}, {c.created_at.year}"
-        label = f"Reply to {c.author_name}'s comment of {when} at {c.created_at:%H:%M}"
+        # Translators: what screen readers read for the Reply link under a comment:
+        # its author's name and when it was written, as the comment shows it
+        # ("September 19, 2023 at 14:05").
+        label = _(
+            "Reply to %(name)s's comment of %(when)s",
+            name=c.author_name,
+            when=date_and_time(c.created_at),
+        )
         labelled.setdefault(label, []).append(node)
     for label, nodes in labelled.items():
         for number, node in enumerate(nodes, 1):
+            # Translators: the Reply link's name when one person wrote several
+            # comments in the same minute: "Reply to Ani's comment of … (1 of 2)".
             node.reply_label = (
-                f"{label} ({number} of {len(nodes)})" if len(nodes) > 1 else label
+                _(
+                    "%(label)s (%(number)d of %(count)d)",
+                    label=label,
+                    number=number,
+                    count=len(nodes),
+                )
+                if len(nodes) > 1
+                else label
             )
 
 

@@ -8,6 +8,7 @@ Every refusal re-renders the statement page with everything the reader typed.
 
 import click
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
@@ -103,9 +104,12 @@ def create(slug):
     )
     if comment.status == "pending":
         add_pending(response, comment.id)
-        flash("Thank you. Your comment is awaiting moderation.", "success")
+        # Translators: shown at the top of the page after a comment was posted
+        # that a moderator must approve before others can read it.
+        flash(_("Thank you. Your comment is awaiting moderation."), "success")
     elif comment.status == "approved":
-        flash("Thank you. Your comment is published.", "success")
+        # Translators: shown after a comment was posted and published at once.
+        flash(_("Thank you. Your comment is published."), "success")
     if form.remember.data:
         remember_author(response, form.author.data, form.email.data, form.url.data)
     elif request.cookies.get(AUTHOR_COOKIE):

@@ -2,7 +2,9 @@
    - A "Reply" link moves the reply form under its comment instead of reloading
      the page (?replytocom=<id>#respond is what it does without JavaScript).
    - "Cancel reply" puts the form back and makes it a new comment again.
-   - After a refused post, focus moves to the error summary. */
+   - After a refused post, focus moves to the error summary.
+   Its words come from the page, in the page's language: the heading's data-default
+   ("Leave a Reply") and data-reply ("Reply to {name}"). */
 (function () {
   "use strict";
 
@@ -28,7 +30,9 @@
   var title = document.getElementById("reply-title");
   var cancel = document.getElementById("cancel-comment-reply-link");
   var textarea = document.getElementById("comment");
-  if (!parentInput || !title || !cancel || !textarea) {
+  var leaveTitle = title && title.getAttribute("data-default");
+  var replyTitle = title && title.getAttribute("data-reply");
+  if (!parentInput || !title || !cancel || !textarea || !leaveTitle || !replyTitle) {
     return;
   }
   var cancelBox = cancel.parentNode;
@@ -45,7 +49,8 @@
     }
     article.insertAdjacentElement("afterend", respond);
     parentInput.value = link.getAttribute("data-comment-id");
-    title.textContent = "Reply to " + link.getAttribute("data-author");
+    // split/join, not replace: a name may hold "$&" and the like.
+    title.textContent = replyTitle.split("{name}").join(link.getAttribute("data-author"));
     cancelBox.hidden = false;
     cameFrom = link;
     textarea.focus();
@@ -55,7 +60,7 @@
   function cancelReply() {
     home.parentNode.insertBefore(respond, home.nextSibling);
     parentInput.value = "0";
-    title.textContent = title.getAttribute("data-default") || "Leave a Reply";
+    title.textContent = leaveTitle;
     cancelBox.hidden = true;
     if (cameFrom && document.body.contains(cameFrom)) {
       cameFrom.focus();
