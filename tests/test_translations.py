@@ -89,3 +89,16 @@ def test_placeholders_are_kept_in_every_translation(language, domain):
 def placeholders(text: str) -> set[str]:
     """The %(name)s placeholders of a message."""
     return set(re.findall(r"%\((\w+)\)[sd]", text))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_message_in_both_catalogs_is_translated_the_same(language):
+    """The catalogs are merged (the admin's last): a word both have ("Reset",
+    "Name") must not change on the public pages because the admin reads it so."""
+    public = {m.id: m.string for m in catalog(language, "messages") if m.id}
+    differ = [
+        (m.id, public[m.id], m.string)
+        for m in catalog(language, "admin")
+        if m.id in public and m.string != public[m.id]
+    ]
+    assert not differ, differ
