@@ -1,8 +1,9 @@
-"""Where a form may send the reader next: same-site paths only."""
+"""Addresses: where a form may send the reader next (same-site paths only), and the
+site's absolute addresses (feeds, the sitemap, canonical links)."""
 
 from urllib.parse import quote, urlsplit
 
-from flask import current_app
+from flask import current_app, request
 
 # Characters a same-site path may keep as they are; anything else is %-encoded.
 _PATH_SAFE = "/?&=%#:@!$'()*+,;~-._[]"
@@ -28,3 +29,20 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return default
     return quote(target, safe=_PATH_SAFE)
+
+
+def site_origin() -> str:
+    """The site's scheme and host, "https://example.org": those of `NGO_SITE_URL`
+    (config SITE_URL) when set, else of this request."""
+    configured = current_app.config.get("SITE_URL")
+    if configured:
+        parts = urlsplit(configured)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return request.host_url.rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """The absolute address of a path `url_for` made (script root and language
+    prefix included): "/hy/statements/x" -> "https://example.org/hy/statements/x"."""
+    return site_origin() + path
