@@ -20,6 +20,11 @@ class Config:
         "en": "Statements and appeals of civil-society organisations",
         "ru": "Заявления и обращения организаций гражданского общества",
     }
+    # The site's public address, scheme and host ("https://rights.example.org"), for
+    # the absolute addresses of canonical links, link previews, feeds and the sitemap
+    # (ngo.urls.absolute_url); a path in it is ignored. Empty: each request's own
+    # scheme and host, and the page cache then keeps each page per host.
+    SITE_URL = ""
     # The logo in the header and the page icon: a path to an .svg or .png file, served
     # with a content hash; empty uses the built-in ngo/static/icons/icon.svg.
     SITE_LOGO = ""
