@@ -27,7 +27,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable
 from threading import Lock
 
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
@@ -198,6 +198,11 @@ def serve(key: tuple, render: Callable[[], Page], **values) -> bytes:
     cache = pages()
     # Every page is rendered once per language: the same path is another page in each.
     key = (current_language(), *key)
+    if not current_app.config["SITE_URL"]:
+        # Pages print absolute addresses (canonical, link previews, sharing) made from
+        # the request's scheme and host: one client's Host must never reach another's
+        # page (ngo.security refuses hosts outside NGO_TRUSTED_HOSTS).
+        key = (request.host_url, *key)
     page = cache.get(key)
     if page is None:
         page = render()
