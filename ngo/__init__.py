@@ -29,6 +29,7 @@ def create_app(test_config=None):
         i18n,
         identity,
         pagecache,
+        previews,
         revisions,
         security,
     )
@@ -52,6 +53,7 @@ def create_app(test_config=None):
     assets.init_app(app)
     identity.init_app(app)
     pagecache.init_app(app)
+    previews.init_app(app)
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(pages_bp)

@@ -6,6 +6,7 @@ shows (the public page, the author's own page, the re-rendered form of a 422,
 javascript:/data:/vbscript: URL, no embedded content, no inline style.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -160,13 +161,31 @@ def _site_logo(tag: str, attrs: dict) -> bool:
     )
 
 
+# This site's own absolute addresses, as the test client asks for them.
+SITE_ORIGIN = "http://localhost/"
+# Structured data (ngo.previews.json_ld): JSON, never run.
+DATA_SCRIPT = "application/ld+json"
+
+
 def _site_link(attrs: dict) -> bool:
-    """A <link> to the site's own files, or to this page in another language (a
-    same-site path: hreflang alternates)."""
+    """A <link> to the site's own files, to this page in another language (a
+    same-site path: hreflang alternates), or this page's canonical address."""
     href = attrs.get("href") or ""
     if attrs.get("rel") == "alternate" and attrs.get("hreflang"):
         return href.startswith("/") and not href.startswith("//")
+    if attrs.get("rel") == "canonical":
+        return href.startswith(SITE_ORIGIN)
     return href.startswith(SITE_FILES)
+
+
+def _safe_data(text: str) -> bool:
+    """Structured data that is JSON and holds nothing that could end its <script>
+    or start markup in it (`<`, `>` and `&` written as JSON escapes)."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return not any(c in text for c in "<>&")
 
 
 class _Audit(HTMLParser):
@@ -176,6 +195,7 @@ class _Audit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self._script = False
+        self._data: list[str] | None = None  # the text of a structured-data script
 
     def handle_starttag(self, tag, attrs):
         self._check(tag, dict(attrs))
@@ -185,7 +205,9 @@ class _Audit(HTMLParser):
 
     def _check(self, tag, attrs):
         problem = self.problems.append
-        if tag == "script":
+        if tag == "script" and attrs == {"type": DATA_SCRIPT}:
+            self._data = []
+        elif tag == "script":
             self._script = True
             if not (attrs.get("src") or "").startswith("/static/"):
                 problem(f"script not from /static/: {attrs}")
@@ -212,11 +234,18 @@ class _Audit(HTMLParser):
                 problem(f"<{tag} {name}={value!r}>")
 
     def handle_data(self, data):
-        if self._script and data.strip():
+        if self._data is not None:
+            self._data.append(data)
+        elif self._script and data.strip():
             self.problems.append(f"inline script: {data[:60]!r}")
 
     def handle_endtag(self, tag):
-        if tag == "script":
+        if tag == "script" and self._data is not None:
+            text = "".join(self._data)
+            if not _safe_data(text):
+                self.problems.append(f"structured data not safe JSON: {text[:60]!r}")
+            self._data = None
+        elif tag == "script":
             self._script = False
 
 

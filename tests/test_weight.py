@@ -16,6 +16,8 @@ BUDGET = 15 * 1024
 LEVEL = 6
 # Attributes that make a browser fetch something.
 FETCHING = {"src", "href", "srcset", "poster", "data", "action", "formaction"}
+# <link> relations that name addresses of this page (absolute ones too), not loads.
+NOT_FETCHED = {"canonical", "alternate"}
 
 
 class Loads(HTMLParser):
@@ -30,11 +32,15 @@ class Loads(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        rel = (attributes.get("rel") or "").split()
+        if tag == "link" and NOT_FETCHED & set(rel) and "stylesheet" not in rel:
+            return
+        if tag == "script" and attributes.get("type") == "application/ld+json":
+            return  # structured data: neither run nor loaded
         for name, value in attrs:
             if value and name in FETCHING and not (tag == "a" and name == "href"):
                 for url in value.split(",") if name == "srcset" else [value]:
                     self.urls.append((tag, name, url.strip().split(" ")[0]))
-        rel = (attributes.get("rel") or "").split()
         if tag == "link" and "stylesheet" in rel:
             self.assets.append(attributes["href"])
         elif tag == "script" and attributes.get("src"):
