@@ -1,6 +1,6 @@
 """Reading: the home page, statement lists, one statement, categories, organisations."""
 
-from . import page  # noqa: F401 (the statement page's view)
+from . import archive, page  # noqa: F401 (the archive's and statement page's views)
 from .views import bp
 
 __all__ = ["bp"]
