@@ -36,6 +36,7 @@ def create_app(test_config=None):
     from ngo.accessibility import bp as accessibility_bp
     from ngo.comments import bp as comments_bp
     from ngo.extensions import csrf, db, login_manager, migrate
+    from ngo.feeds import bp as feeds_bp
     from ngo.pages import bp as pages_bp
     from ngo.statements import bp as statements_bp
 
@@ -57,6 +58,7 @@ def create_app(test_config=None):
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)
     admin.init_app(app)

@@ -44,6 +44,9 @@ LANGUAGE_FREE = frozenset(
         "logo",
         "health.healthz",
         "health.readyz",
+        "feeds.sitemap",
+        "feeds.sitemap_part",
+        "feeds.robots",
     }
 )
 ENVIRON_KEY = "ngo.language"
