@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -125,10 +126,13 @@ def publisher() -> dict:
 
 
 def statement_description(statement) -> str:
-    """A statement's summary, else the start of its text."""
+    """A statement's summary, else the start of its text (else a sentence)."""
     if statement.summary and statement.summary.strip():
         return excerpt(statement.summary, SUMMARY_LENGTH)
-    return excerpt(html_text(statement.body))
+    text = excerpt(html_text(statement.body or ""))
+    if text:
+        return text
+    return _("A statement published on %(site)s.", site=current_app.config["SITE_NAME"])
 
 
 def _iso(value: datetime) -> str:
@@ -273,7 +277,7 @@ def share_links(title: str, url: str) -> list[ShareLink]:
         ShareLink(
             # Translators: the link that shares the statement by email (it opens
             # the reader's mail program), as it shows under "Share".
-            _("Email"),
+            pgettext("share link", "Email"),
             # Translators: the name screen readers read for that link; keep the
             # word it shows ("Email") in it.
             _("Share by email"),
