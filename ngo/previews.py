@@ -20,7 +20,6 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -277,9 +276,9 @@ def share_links(title: str, url: str) -> list[ShareLink]:
         ShareLink(
             # Translators: the link that shares the statement by email (it opens
             # the reader's mail program), as it shows under "Share".
-            pgettext("share link", "Email"),
+            _("By email"),
             # Translators: the name screen readers read for that link; keep the
-            # word it shows ("Email") in it.
+            # words it shows ("By email") in it.
             _("Share by email"),
             f"mailto:?subject={q(title)}&body={q(url)}",
             False,

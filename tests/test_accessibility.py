@@ -152,10 +152,13 @@ def test_a_valid_cookie_is_applied_in_the_first_response(client, make_statement)
         "a11y-spacing-3",
         "a11y-scheme-yb",
     }
-    # Classes on <html> come before any script; no inline styles or scripts at all.
+    # Classes on <html> come before any script; no inline styles or scripts at all
+    # (structured data, JSON-LD, is never run).
     assert html.index("a11y-size-200") < html.index("<script")
     assert not re.search(r"<[^>]+\sstyle=", html)
-    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
+    assert not re.search(
+        r'<script(?![^>]*\ssrc=)(?! type="application/ld\+json">)', html
+    )
 
 
 def test_a_custom_pair_is_a_nonced_style_and_the_policy_allows_only_that(client):

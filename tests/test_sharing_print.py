@@ -15,7 +15,7 @@ from ngo.accessibility.preferences import COOKIE_NAME
 from tests.commenting import add_comment
 
 ORIGIN = "http://localhost"
-NETWORKS = ["Email", "Facebook", "X", "Telegram", "WhatsApp"]
+NETWORKS = ["By email", "Facebook", "X", "Telegram", "WhatsApp"]
 
 
 class ShareSection(HTMLParser):
