@@ -84,6 +84,11 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index's tables are no model's (ngo/search/schema.py).
+    if conf_args.get("include_object") is None:
+        from ngo.search.schema import include_object
+
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

@@ -31,6 +31,7 @@ def create_app(test_config=None):
         pagecache,
         previews,
         revisions,
+        search,
         security,
     )
     from ngo.accessibility import bp as accessibility_bp
@@ -58,6 +59,7 @@ def create_app(test_config=None):
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(pages_bp)
+    search.init_app(app)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)

@@ -1,0 +1,333 @@
+"""The two engines behind one interface: SQLite FTS5 and PostgreSQL full text.
+
+Each is given the same folded tokens (ngo.search.text) and answers the same four
+questions: how many published statements match a query, the ids of one stretch of
+the ranked window (the RANK_WINDOW newest matches, those in the reader's language
+first, then by relevance), the ids of one stretch of the older matches (newest
+first), and what to write when statements change. Queries are built from tokens
+(letters and digits only), quoted, and bound as parameters: nothing a reader types
+reaches an engine's query syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from ngo.search.schema import TABLE
+from ngo.search.text import Query, body_tokens, tokens
+
+# How many of the newest matches are ranked by relevance: a query that matches
+# more ranks these and lists the older ones after them, newest first, so a common
+# word costs a bounded amount of ranking however large the archive.
+RANK_WINDOW = 500
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index holds of one published statement."""
+
+    id: int
+    language: str
+    title: str
+    summary: str
+    body_html: str
+    names: tuple[str, ...]
+
+
+def _in(column: str, name: str = "ids"):
+    """`column IN (...)` for a list bound as `name`."""
+    return f"{column} IN :{name}", bindparam(name, expanding=True)
+
+
+class Fts5Backend:
+    """SQLite: an FTS5 table (unicode61, diacritics removed) ranked by bm25."""
+
+    # bm25 weights of title, summary, body, names (lower scores rank first).
+    _SCORE = f"bm25({TABLE}, 10.0, 4.0, 1.0, 4.0)"
+
+    @staticmethod
+    def match(query: Query) -> str:
+        """An FTS5 query of quoted tokens, all required; the last one a prefix."""
+        quoted = ['"' + term.replace('"', '""') + '"' for term in query.terms]
+        if query.prefix:
+            quoted[-1] += " *"
+        return " ".join(quoted)
+
+    @contextmanager
+    def reading(self, connection: Connection):
+        """Nothing to set for a search on SQLite."""
+        yield
+
+    def count(self, connection: Connection, query: Query) -> int:
+        """How many statements match."""
+        return connection.execute(
+            text(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH :q"),
+            {"q": self.match(query)},
+        ).scalar_one()
+
+    def ranked(
+        self,
+        connection: Connection,
+        query: Query,
+        language: str,
+        offset: int,
+        limit: int,
+    ) -> list[int]:
+        """Ids of the ranked window's rows offset .. offset + limit."""
+        sql = f"""
+            SELECT id FROM (
+                SELECT rowid AS id, language, {self._SCORE} AS score
+                FROM {TABLE} WHERE {TABLE} MATCH :q
+                ORDER BY rowid DESC LIMIT :window
+            )
+            ORDER BY language = :language DESC, score, id DESC
+            LIMIT :limit OFFSET :offset"""
+        parameters = {"q": self.match(query), "window": RANK_WINDOW}
+        parameters |= {"language": language, "limit": limit, "offset": offset}
+        return list(connection.execute(text(sql), parameters).scalars())
+
+    def newest(
+        self, connection: Connection, query: Query, offset: int, limit: int
+    ) -> list[int]:
+        """Ids of the matches offset .. offset + limit, newest (largest id) first."""
+        sql = f"""SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q
+                  ORDER BY rowid DESC LIMIT :limit OFFSET :offset"""
+        parameters = {"q": self.match(query), "limit": limit, "offset": offset}
+        return list(connection.execute(text(sql), parameters).scalars())
+
+    def forget(self, connection: Connection, ids: Sequence[int]) -> None:
+        """Take these statements out of the index."""
+        condition, ids_param = _in("rowid")
+        sql = text(f"DELETE FROM {TABLE} WHERE {condition}").bindparams(ids_param)
+        for start in range(0, len(ids), _CHUNK):
+            connection.execute(sql, {"ids": list(ids[start : start + _CHUNK])})
+
+    def add(self, connection: Connection, documents: Iterable[Document]) -> None:
+        """Put these statements (not in the index) into it."""
+        rows = [
+            {
+                "id": d.id,
+                "title": " ".join(tokens(d.title)),
+                "summary": " ".join(tokens(d.summary)),
+                "body": _folded_body(d.body_html),
+                "names": _folded_names(d.names),
+                "language": d.language,
+            }
+            for d in documents
+        ]
+        if rows:
+            connection.execute(
+                text(
+                    f"INSERT INTO {TABLE} "
+                    "(rowid, title, summary, body, names, language) "
+                    "VALUES (:id, :title, :summary, :body, :names, :language)"
+                ),
+                rows,
+            )
+
+    def rename(self, connection: Connection, names: dict[int, tuple[str, ...]]) -> None:
+        """New signatory and category names of statements in the index."""
+        rows = [{"id": id_, "names": _folded_names(n)} for id_, n in names.items()]
+        if rows:
+            connection.execute(
+                text(f"UPDATE {TABLE} SET names = :names WHERE rowid = :id"), rows
+            )
+
+    def clear(self, connection: Connection) -> None:
+        """Empty the index."""
+        connection.execute(text(f"DELETE FROM {TABLE}"))
+
+    def tidy(self, connection: Connection) -> None:
+        """After a bulk load: merge the index's segments for faster reading."""
+        connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"))
+
+
+@lru_cache(maxsize=256)
+def _folded_body(html: str) -> str:
+    """A body's tokens as FTS5 is given them (kept for bodies met again)."""
+    return " ".join(body_tokens(html))
+
+
+def _folded_names(names: Sequence[str]) -> str:
+    """Names as FTS5 is given them, one a line."""
+    return "\n".join(" ".join(tokens(name)) for name in names)
+
+
+# tsvector positions and the positions kept per lexeme, as PostgreSQL caps them.
+_MAX_POSITION = 16_383
+_MAX_POSITIONS_PER_WORD = 256
+
+
+def _tsvector(parts: Sequence[tuple[Sequence[str], str]], start: int = 0):
+    """A tsvector literal of tokens with their positions and weights, and the last
+    position used. Each part is (tokens, weight letter, "" for D)."""
+    positions: dict[str, list[str]] = {}
+    position = start
+    for words, weight in parts:
+        for word in words:
+            position = min(position + 1, _MAX_POSITION)
+            kept = positions.setdefault(word, [])
+            if len(kept) < _MAX_POSITIONS_PER_WORD:
+                kept.append(f"{position}{weight}")
+    literal = " ".join(
+        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(kept)
+        for word, kept in positions.items()
+    )
+    return literal, position
+
+
+@lru_cache(maxsize=256)
+def _body_vector(html: str) -> tuple[str, int]:
+    """A body's part of the tsvector (weight D, from position 1): kept for bodies
+    met again, which is why the body comes first in a statement's positions."""
+    return _tsvector([(body_tokens(html), "")])
+
+
+class PostgresBackend:
+    """PostgreSQL: a tsvector per statement and a GIN index, ranked by ts_rank_cd."""
+
+    # ts_rank_cd weights of D (body), C (unused), B (summary, names), A (title);
+    # normalisation 1 divides by the log of the length, as bm25 leans on length.
+    _SCORE = (
+        "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::float4[], content || names, "
+        "CAST(:q AS tsquery), 1)"
+    )
+    _MATCH = "(content || names) @@ CAST(:q AS tsquery)"
+
+    @staticmethod
+    def match(query: Query) -> str:
+        """A tsquery literal of quoted tokens, all required; the last one a prefix."""
+        quoted = [
+            "'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in query.terms
+        ]
+        if query.prefix:
+            quoted[-1] += ":*"
+        return " & ".join(quoted)
+
+    @contextmanager
+    def reading(self, connection: Connection):
+        """The GIN index for every search, never a sequential scan: a common word
+        matches most rows, and the planner would read (and decompress) every
+        tsvector to check it instead of taking the rows the index gives."""
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        try:
+            yield
+        finally:
+            connection.execute(text("RESET enable_seqscan"))
+
+    def count(self, connection: Connection, query: Query) -> int:
+        """How many statements match."""
+        return connection.execute(
+            text(f"SELECT count(*) FROM {TABLE} WHERE {self._MATCH}"),
+            {"q": self.match(query)},
+        ).scalar_one()
+
+    def ranked(
+        self,
+        connection: Connection,
+        query: Query,
+        language: str,
+        offset: int,
+        limit: int,
+    ) -> list[int]:
+        """Ids of the ranked window's rows offset .. offset + limit."""
+        sql = f"""
+            SELECT statement_id FROM (
+                SELECT statement_id, language, content, names FROM {TABLE}
+                WHERE {self._MATCH}
+                ORDER BY statement_id DESC LIMIT :window
+            ) AS newest
+            ORDER BY language = :language DESC, {self._SCORE} DESC, statement_id DESC
+            LIMIT :limit OFFSET :offset"""
+        parameters = {"q": self.match(query), "window": RANK_WINDOW}
+        parameters |= {"language": language, "limit": limit, "offset": offset}
+        return list(connection.execute(text(sql), parameters).scalars())
+
+    def newest(
+        self, connection: Connection, query: Query, offset: int, limit: int
+    ) -> list[int]:
+        """Ids of the matches offset .. offset + limit, newest (largest id) first."""
+        sql = f"""SELECT statement_id FROM {TABLE} WHERE {self._MATCH}
+                  ORDER BY statement_id DESC LIMIT :limit OFFSET :offset"""
+        parameters = {"q": self.match(query), "limit": limit, "offset": offset}
+        return list(connection.execute(text(sql), parameters).scalars())
+
+    def forget(self, connection: Connection, ids: Sequence[int]) -> None:
+        """Take these statements out of the index."""
+        condition, ids_param = _in("statement_id")
+        sql = text(f"DELETE FROM {TABLE} WHERE {condition}").bindparams(ids_param)
+        for start in range(0, len(ids), _CHUNK):
+            connection.execute(sql, {"ids": list(ids[start : start + _CHUNK])})
+
+    def add(self, connection: Connection, documents: Iterable[Document]) -> None:
+        """Put these statements (not in the index) into it."""
+        rows = []
+        for d in documents:
+            body, last = _body_vector(d.body_html)
+            own, _ = _tsvector([(tokens(d.summary), "B"), (tokens(d.title), "A")], last)
+            rows.append(
+                {
+                    "id": d.id,
+                    "language": d.language,
+                    "content": f"{body} {own}",
+                    "names": _names_vector(d.names),
+                }
+            )
+        if rows:
+            connection.execute(
+                text(
+                    f"INSERT INTO {TABLE} (statement_id, language, content, names) "
+                    "VALUES (:id, :language, CAST(:content AS tsvector), "
+                    "CAST(:names AS tsvector))"
+                ),
+                rows,
+            )
+
+    def rename(self, connection: Connection, names: dict[int, tuple[str, ...]]) -> None:
+        """New signatory and category names of statements in the index."""
+        rows = [{"id": id_, "names": _names_vector(n)} for id_, n in names.items()]
+        if rows:
+            connection.execute(
+                text(
+                    f"UPDATE {TABLE} SET names = CAST(:names AS tsvector) "
+                    "WHERE statement_id = :id"
+                ),
+                rows,
+            )
+
+    def clear(self, connection: Connection) -> None:
+        """Empty the index."""
+        connection.execute(text(f"DELETE FROM {TABLE}"))
+
+    def tidy(self, connection: Connection) -> None:
+        """After a bulk load: the GIN index's pending entries merged, statistics
+        for the planner."""
+        connection.execute(
+            text(f"SELECT gin_clean_pending_list('ix_{TABLE}_document')")
+        )
+        connection.execute(text(f"ANALYZE {TABLE}"))
+
+
+def _names_vector(names: Sequence[str]) -> str:
+    """Signatory and category names as a tsvector literal (weight B)."""
+    return _tsvector([(tokens(" \n ".join(names)), "B")])[0]
+
+
+_BACKENDS = {"sqlite": Fts5Backend(), "postgresql": PostgresBackend()}
+
+
+def backend_for(connection: Connection):
+    """The engine of this connection's database."""
+    try:
+        return _BACKENDS[connection.dialect.name]
+    except KeyError:
+        raise RuntimeError(
+            f"search has no engine for {connection.dialect.name}"
+        ) from None
