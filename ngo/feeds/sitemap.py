@@ -6,19 +6,20 @@ statements and organisations, the archive, each category and organisation that
 has a published statement, and each simple page; each with `lastmod`. Past
 `SITEMAP_LIMIT` addresses (the protocol's 50,000) /sitemap.xml becomes a sitemap
 index of parts at /sitemap-1.xml, /sitemap-2.xml…: the pages first, then the
-statements in the order they were added. Every part comes from the page cache
+statements, oldest first. Every part comes from the page cache
 under the site revision, with validators (ngo.feeds.documents).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, redirect, request, url_for
-from sqlalchemy import func
+from sqlalchemy import func, type_coerce
 
 from ngo import caching
 from ngo.extensions import db
@@ -38,8 +39,10 @@ SITEMAP_MAX_AGE = 60 * 60
 ROBOTS_MAX_AGE = 24 * 60 * 60
 # Where staff work (ngo.admin), kept out of crawlers in every language.
 ADMIN_PATH = "/admin/"
-# How werkzeug writes a path segment (its default converter's `to_url`).
+# How werkzeug writes a path segment (its default converter's `to_url`), and a
+# slug it writes as it is.
 _SEGMENT_SAFE = "!$&'()*+,/:;=@"
+_PLAIN_SLUG = re.compile(r"[A-Za-z0-9_.~-]+\Z")
 
 
 class Address(NamedTuple):
@@ -55,14 +58,14 @@ def _changed(*moments: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
-def page_addresses() -> list[Address]:
-    """Every address but the statements': each page in every language."""
-    latest = db.session.execute(
-        db.select(
-            func.max(Statement.updated_at), func.max(Statement.published_at)
-        ).where(Statement.status == "published")
-    ).one()
-    newest = _changed(*latest)
+def page_addresses(site_changed: datetime | None) -> list[Address]:
+    """Every address but the statements': each page in every language.
+
+    The lists change with the site revision (`site_changed`); a category or an
+    organisation when one of its statements is published; a page when edited.
+    The groupings read indexes only (status, published_at, id and the link
+    tables' keys), never the statements' rows.
+    """
     addresses = []
 
     def everywhere(endpoint: str, lastmod: datetime | None, **values) -> None:
@@ -78,24 +81,25 @@ def page_addresses() -> list[Address]:
         "statements.organisations",
         "statements.archive",
     ):
-        everywhere(endpoint, newest)
+        everywhere(endpoint, site_changed)
     for slug, lastmod in category_changes():
         everywhere("statements.category", lastmod, slug=slug)
-    for slug, updated, published_at in db.session.execute(
+    signed = (
         db.select(
-            Organisation.slug,
-            func.max(Statement.updated_at),
-            func.max(Statement.published_at),
+            Signature.organisation_id.label("id"),
+            func.max(Statement.published_at).label("newest"),
         )
-        .join(Signature, Signature.organisation_id == Organisation.id)
         .join(Statement, Statement.id == Signature.statement_id)
         .where(Statement.status == "published")
-        .group_by(Organisation.id, Organisation.slug)
+        .group_by(Signature.organisation_id)
+        .subquery()
+    )
+    for slug, newest in db.session.execute(
+        db.select(Organisation.slug, signed.c.newest)
+        .join(signed, signed.c.id == Organisation.id)
         .order_by(Organisation.id)
     ):
-        everywhere(
-            "statements.organisation", _changed(updated, published_at), slug=slug
-        )
+        everywhere("statements.organisation", newest, slug=slug)
     for slug, updated in db.session.execute(
         db.select(Page.slug, Page.updated_at).order_by(Page.id)
     ):
@@ -105,20 +109,15 @@ def page_addresses() -> list[Address]:
 
 def category_changes() -> list[tuple[str, datetime]]:
     """Each category with a published statement in its branch, and when the newest
-    of them changed: one grouped query, rolled up the tree in Python."""
-    own = {
-        category_id: _changed(updated, published_at)
-        for category_id, updated, published_at in db.session.execute(
-            db.select(
-                StatementCategory.category_id,
-                func.max(Statement.updated_at),
-                func.max(Statement.published_at),
-            )
+    of them was published: one grouped query, rolled up the tree in Python."""
+    own = dict(
+        db.session.execute(
+            db.select(StatementCategory.category_id, func.max(Statement.published_at))
             .join(Statement, Statement.id == StatementCategory.statement_id)
             .where(Statement.status == "published")
             .group_by(StatementCategory.category_id)
-        )
-    }
+        ).all()
+    )
     tree = category_tree()
     found = []
     for category in sorted(tree.by_id.values(), key=lambda c: c.id):
@@ -138,8 +137,7 @@ def published_count() -> int:
 
 
 def statement_addresses(offset: int, limit: int) -> list[Address]:
-    """Published statements in the order they were added, each at its own
-    language's address."""
+    """Published statements, oldest first, each at its own language's address."""
     if limit <= 0:
         return []
     prefixes = {}
@@ -148,24 +146,29 @@ def statement_addresses(offset: int, limit: int) -> list[Address]:
         prefixes[code] = absolute_url(url_in(code, "statements.detail", slug="-"))[:-1]
     default = current_app.config["DEFAULT_LANGUAGE"]
     rows = db.session.execute(
-        db.select(
-            Statement.slug,
-            Statement.language,
-            Statement.updated_at,
-            Statement.published_at,
-        )
+        db.select(Statement.slug, Statement.language, _last_change())
         .where(Statement.status == "published")
-        .order_by(Statement.id)
+        # Along the (status, published_at, id) index: an offset skips index entries.
+        .order_by(Statement.published_at, Statement.id)
         .offset(offset)
         .limit(limit)
     )
     return [
         Address(
-            prefixes.get(language, prefixes[default]) + quote(slug, safe=_SEGMENT_SAFE),
-            _changed(updated, published_at),
+            prefixes.get(language, prefixes[default])
+            + (slug if _PLAIN_SLUG.match(slug) else quote(slug, safe=_SEGMENT_SAFE)),
+            changed,
         )
-        for slug, language, updated, published_at in rows
+        for slug, language, changed in rows
     ]
+
+
+def _last_change():
+    """The later of a statement's publication and last change, as one column."""
+    later = func.greatest if db.engine.dialect.name == "postgresql" else func.max
+    return type_coerce(
+        later(Statement.updated_at, Statement.published_at), Statement.updated_at.type
+    )
 
 
 def part_addresses(part: int, pages: list[Address]) -> list[Address]:
@@ -234,7 +237,7 @@ def sitemap():
 
     def build() -> str:
         """Every address, or the index when there are too many for one sitemap."""
-        pages = page_addresses()
+        pages = page_addresses(changed)
         total = len(pages) + published_count()
         if total > SITEMAP_LIMIT:
             return sitemap_index(parts_of(total))
@@ -261,7 +264,7 @@ def sitemap_part(part: str):
 
     def build() -> str:
         """The part's addresses; 404 for a part the sitemap has not."""
-        pages = page_addresses()
+        pages = page_addresses(changed)
         total = len(pages) + published_count()
         if total <= SITEMAP_LIMIT or number > parts_of(total):
             abort(404)
