@@ -15,11 +15,10 @@ from flask import abort, redirect, url_for
 from sqlalchemy import func, literal, union_all
 
 from ngo.extensions import db
-from ngo.i18n import current_language, site_timezone
+from ngo.i18n import current_language, local, site_timezone
 from ngo.models import Statement
 from ngo.statements.views import (
     bp,
-    in_language_or_untranslated,
     list_page,
     others_hidden,
     published,
@@ -92,14 +91,6 @@ def in_month(query, year: int, month: int):
     )
 
 
-def listed(query):
-    """The statements of the query that lists in the page's language show."""
-    language = current_language()
-    if others_hidden():
-        return query.where(Statement.language == language)
-    return in_language_or_untranslated(query, language)
-
-
 def utc_month_column():
     """A published_at's year and month in UTC, "2023-09", in the database's SQL."""
     if db.engine.dialect.name == "postgresql":
@@ -112,9 +103,12 @@ def months() -> list[Month]:
 
     A month of the site's time zone starts within a day of the UTC one, so the
     months that have statements are among the UTC months that do and their
-    neighbours (one grouped query); each of those is then counted along the
-    (status, published_at) index in one UNION of range counts, exact whatever
-    the time zone's offsets and summer times.
+    neighbours (one grouped query); each of those is then counted along an index
+    ((status, published_at), or (status, language, published_at) when other
+    languages are hidden) in UNIONs of range counts, exact whatever the time
+    zone's offsets and summer times. In "after" mode the versions lists leave out
+    (another language's, translated into the page's) are then taken off their
+    months: one query that reads only the statements in groups of translations.
     """
     utc_month = utc_month_column()
     found = db.session.scalars(
@@ -132,31 +126,67 @@ def months() -> list[Month]:
                 candidates.add((y, m))
     if not candidates:
         return []
+    language = current_language()
+    counted = db.select(func.count()).where(Statement.status == "published")
+    if others_hidden():
+        counted = counted.where(Statement.language == language)
     counts = [
         in_month(
-            listed(
-                db.select(
-                    literal(year * 100 + month).label("month"),
-                    func.count().label("count"),
-                )
-                .select_from(Statement)
-                .where(Statement.status == "published")
-            ),
+            counted.add_columns(literal(year * 100 + month).label("month")),
             year,
             month,
         )
         for year, month in sorted(candidates)
     ]
-    rows = []
+    found_counts: dict[tuple[int, int], int] = {}
     for start in range(0, len(counts), COUNTS_PER_QUERY):
-        rows += db.session.execute(
+        for count, key in db.session.execute(
             union_all(*counts[start : start + COUNTS_PER_QUERY])
-        ).all()
+        ):
+            found_counts[(key // 100, key % 100)] = count
+    if not others_hidden():
+        for moment in left_out_versions(language):
+            moment = local(moment)
+            found_counts[(moment.year, moment.month)] -= 1
     return sorted(
-        (Month(key // 100, key % 100, count) for key, count in rows if count),
+        (
+            Month(year, month, count)
+            for (year, month), count in found_counts.items()
+            if count > 0
+        ),
         key=lambda m: (m.year, m.month),
         reverse=True,
     )
+
+
+def left_out_versions(language: str) -> list[datetime]:
+    """When each published statement was published that lists in `language` leave
+    out: another language's version of a statement that has one in `language`.
+
+    The only condition is on the group, so the database reads the statements in
+    groups of translations along their index, and no others; Python does the rest.
+    """
+    groups: dict[int, list] = {}
+    for row in db.session.execute(
+        db.select(
+            Statement.translation_group,
+            Statement.language,
+            Statement.status,
+            Statement.published_at,
+        )
+        # Group numbers are statements' ids, so positive: a range SQLite reads
+        # along the group index, where IS NOT NULL would scan the table.
+        .where(Statement.translation_group > 0)
+    ):
+        if row.status == "published":
+            groups.setdefault(row.translation_group, []).append(row)
+    return [
+        row.published_at
+        for rows in groups.values()
+        if any(row.language == language for row in rows)
+        for row in rows
+        if row.language != language
+    ]
 
 
 @bp.get("/archive")
