@@ -20,6 +20,8 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import Babel
 from markupsafe import Markup
 
+from ngo.urls import absolute_url
+
 # Every language the site speaks, in the order the switcher lists them.
 LANGUAGES = ("hy", "en", "ru")
 # Each language's name written in that language, as the switcher shows it.
@@ -233,6 +235,7 @@ def init_app(app: Flask) -> None:
         lang_attr=lang_attr,
         localized=localized,
         url_in=url_in,
+        absolute_url=absolute_url,
         page_addresses=page_addresses,
         language_names=NAMES,
         languages=LANGUAGES,

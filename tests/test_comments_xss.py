@@ -168,12 +168,12 @@ DATA_SCRIPT = "application/ld+json"
 
 
 def _site_link(attrs: dict) -> bool:
-    """A <link> to the site's own files, to this page in another language (a
-    same-site path: hreflang alternates), to its Atom feeds (same-site paths
+    """A <link> to the site's own files, to this page in another language (an
+    address on this site: hreflang alternates), to its Atom feeds (same-site paths
     ending .atom), or this page's canonical address."""
     href = attrs.get("href") or ""
     if attrs.get("rel") == "alternate" and attrs.get("hreflang"):
-        return href.startswith("/") and not href.startswith("//")
+        return href.startswith(SITE_ORIGIN)
     if attrs.get("rel") == "alternate" and attrs.get("type") == "application/atom+xml":
         return (
             href.startswith("/")

@@ -262,10 +262,13 @@ def versions_linked(html) -> dict[str, tuple[str, str]]:
 
 
 def hreflang(html) -> dict[str, str]:
-    """The head's alternates: hreflang → address."""
-    return dict(
-        re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+    """The head's alternates: hreflang → address (absolute, on the test client's
+    host; given here as paths)."""
+    found = re.findall(
+        r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html
     )
+    assert all(href.startswith("http://localhost/") for _, href in found), found
+    return {lang: href.removeprefix("http://localhost") for lang, href in found}
 
 
 def switcher(html) -> dict[str, str]:
