@@ -62,6 +62,7 @@ def text_of(response) -> str:
     """The visible text of an HTML response, tags removed and spaces collapsed."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = html.replace("<wbr>", "")  # a line-break point inside a word, not a space
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     return (
         text.replace("&#39;", "'")

@@ -85,7 +85,7 @@ def test_an_editor_writes_publishes_and_reads_back_a_statement(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_in(page, live_server, "editor@example.org")
     expect(page).to_have_url(live_server + "/admin/")
-    expect(page.locator(".flashes")).to_contain_text("Signed in as editor@example.org.")
+    expect(page.locator(".flashes")).to_contain_text("You are signed in.")
     expect(page.get_by_role("region", name="Accessibility")).to_be_visible()
 
     page.get_by_role("link", name="Write a new statement").click()

@@ -25,13 +25,17 @@ from werkzeug.serving import make_server  # noqa: E402
 from ngo import create_app  # noqa: E402
 from ngo.accessibility.preferences import COOKIE_NAME, Preferences  # noqa: E402
 from ngo.extensions import db  # noqa: E402
-from ngo.models import Category, Statement, User  # noqa: E402
+from ngo.models import Category, Comment, Organisation, Statement, User  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 # The scratch site's one admin, who signs in for the pages under /admin/ (but login).
 ADMIN_EMAIL = "editor@example.org"
 ADMIN_PASSWORD = secrets.token_urlsafe(18)
+# A second editor and a reader with long addresses, so the audit log and the comment
+# queue show how addresses wrap on a phone.
+LONG_EMAIL = "anahit.petrosyan.press-office@helsinki-citizens-assembly.example.org"
+LONG_URL = "https://www.hca-vanadzor.example.org/en/press/statements/2024/"
 # (name, cookie value): the default look, and white on black at 200% text.
 LOOKS = (
     ("default", ""),
@@ -63,7 +67,54 @@ def build_site(folder: Path):
         admin.set_password(ADMIN_PASSWORD)
         db.session.add(admin)
         db.session.commit()
+    seed_admin_work(app)
     return app
+
+
+def seed_admin_work(app) -> None:
+    """A little of what the admin records: a pending comment and a few audit entries,
+    written as their views write them (sanitiser, audit helper, signed-in actor)."""
+    from flask_login import login_user
+
+    from ngo.admin.audit import record
+    from ngo.comments.posting import body_fingerprint
+    from ngo.sanitize import clean_comment_html
+
+    text = "Thank you for this statement. Our office will share it with the press."
+    with app.test_request_context():
+        admin = db.session.scalar(db.select(User).where(User.email == ADMIN_EMAIL))
+        editor = User(email=LONG_EMAIL, role="editor")
+        editor.set_password(secrets.token_urlsafe(18))
+        db.session.add(editor)
+        db.session.flush()
+        statement = db.session.scalars(
+            db.select(Statement).order_by(Statement.published_at.desc())
+        ).first()
+        organisation = db.session.scalars(
+            db.select(Organisation).order_by(Organisation.id)
+        ).first()
+        db.session.add(
+            Comment(
+                statement_id=statement.id,
+                author_name="Anahit Petrosyan",
+                author_email=LONG_EMAIL,
+                author_url=LONG_URL,
+                body=str(clean_comment_html(text)),
+                body_hash=body_fingerprint(text),
+                status="pending",
+                moderation_note="first comment from this address",
+            )
+        )
+        login_user(admin)
+        record("user.create", editor, details="role: editor")
+        login_user(editor)
+        record(
+            "organisation.update",
+            organisation,
+            details=f"website: (empty) → {LONG_URL}",
+        )
+        record("statement.update", statement, details="summary: shortened")
+        db.session.commit()
 
 
 def main_pages(app) -> list[tuple[str, str]]:

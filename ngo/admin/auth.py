@@ -323,7 +323,7 @@ def login():
         result = attempt_sign_in(form.email.data, form.password.data)
         if result.user is not None:
             start_session(result.user)
-            flash(f"Signed in as {result.user.email}.")
+            flash("You are signed in.")
             response = redirect(next_path, code=303)
             remember_browser(response, result.user.email)
             return response

@@ -15,12 +15,15 @@ from flask import (
 from flask_login import current_user
 
 from ngo import caching, paging, urls
+from ngo.admin.addresses import wrap_address
 from ngo.admin.audit import ACTION_LABELS
 from ngo.admin.sessions import end_session
 from ngo.extensions import db
 from ngo.models import AuditLog, Comment, LoginAttempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# `{{ email|wrap_address }}`: emails and URLs that break at "@", dots and slashes.
+bp.add_app_template_filter(wrap_address, "wrap_address")
 
 # What each permission lets a role do; a view names the one it needs with @requires.
 PERMISSIONS = {
