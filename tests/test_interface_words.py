@@ -36,7 +36,14 @@ class StandIn:
     def ungettext(self, singular, plural, n):
         return f"⟦{singular if n == 1 else plural}⟧"
 
+    def upgettext(self, context, message):
+        return self.ugettext(message)
+
+    def unpgettext(self, context, singular, plural, n):
+        return self.ungettext(singular, plural, n)
+
     gettext, ngettext = ugettext, ungettext
+    pgettext, npgettext = upgettext, unpgettext
 
 
 @pytest.fixture
