@@ -1,4 +1,5 @@
-"""Command-line tasks: seed-demo, import-statements, prune-views, create-user."""
+"""Command-line tasks: seed-demo, import-statements, prune-views, create-user,
+search rebuild."""
 
 import sys
 import time
@@ -97,6 +98,26 @@ def prune_views():
     click.echo(f"{prune_view_records()} old view records deleted.")
 
 
+@click.group("search")
+def search_commands():
+    """The search index of published statements."""
+
+
+@search_commands.command("rebuild")
+@with_appcontext
+def rebuild_search():
+    """Empty the search index and fill it again from every published statement
+    (it is kept in step with every write; this is for a restored or bulk-loaded
+    database)."""
+    from ngo.search.index import rebuild
+
+    started = time.perf_counter()
+    indexed = rebuild(db.session.connection())
+    db.session.commit()
+    took = time.perf_counter() - started
+    click.echo(f"Search index rebuilt: {indexed} published statements in {took:.1f} s.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands with `flask`."""
     for command in (
@@ -105,5 +126,6 @@ def init_app(app: Flask) -> None:
         generate_demo,
         prune_views,
         create_user,
+        search_commands,
     ):
         app.cli.add_command(command)

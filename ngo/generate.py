@@ -2,9 +2,13 @@
 
 Statements are made from the demo statements' bodies (rendered once), spread over
 fifteen years, in a small category tree, signed by a pool of generated
-organisations, with reader comments. Rows go in with multi-row INSERTs in chunks,
-not through the ORM's unit of work, so 100,000 statements take seconds, not hours;
-each run adds more (slugs continue where the last run stopped).
+organisations, with reader comments. Each statement is in its body's language
+(English, Armenian or Russian, as the demo statement it comes from), titled in
+that language; English titles name one of a few thousand made-up places, so a
+search has rare words to find. Rows go in with multi-row INSERTs in chunks, not
+through the ORM's unit of work, so 100,000 statements take seconds, not hours;
+each run adds more (slugs continue where the last run stopped), and the new
+published statements go into the search index.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func, insert, select
 
 from ngo.authoring import category_for_trail, summarise
@@ -28,6 +33,7 @@ from ngo.models import (
     name_key,
 )
 from ngo.revisions import move_site_on
+from ngo.search.index import add_new
 
 DEMO_DIR = Path(__file__).parent / "demo"
 TRAILS = [
@@ -51,21 +57,51 @@ WORDS = (
     "torture shelter children disability displaced defenders information law "
     "reform hearing police investigation rights freedom access justice"
 ).split()
+# Title words of the statements whose bodies are Armenian or Russian.
+TITLE_WORDS = {
+    "en": WORDS,
+    "hy": (
+        "կալանք լրագրողներ հավաք ընտրություններ դիտարկում կոչ ազատում դատարան "
+        "խոշտանգում ապաստան երեխաներ հաշմանդամություն տեղահանվածներ պաշտպաններ "
+        "տեղեկատվություն օրենք բարեփոխում լսում ոստիկանություն քննություն "
+        "իրավունքներ ազատություն մատչելիություն արդարադատություն"
+    ).split(),
+    "ru": (
+        "задержание журналисты собрание выборы мониторинг обращение освобождение "
+        "суд пытки убежище дети инвалидность переселенцы правозащитники "
+        "информация закон реформа слушание полиция расследование права свобода "
+        "доступ правосудие"
+    ).split(),
+}
+# Made-up place names (a few thousand): each in a few English titles per 100,000.
+_PLACE_PARTS = (
+    "Ar Ber Dar Gor Har Jer Kar Lor Mar Nor Par Sar Tar Var Zar Ash Bel Ner Vos Yer",
+    "ak an ar ash av ed en er ik in is od on or uk un ur ut ov ez",
+    "a an ava ashen berd dzor gyugh i kert ovit shat vank",
+)
 CHUNK = 2_000
 SLUG_PREFIX = "generated-statement-"
 ORGANISATION_PREFIX = "generated-organisation-"
 
 
-def _templates() -> list[tuple[str, str, str]]:
-    """(Markdown, clean HTML, summary) of each demo statement's body, made once."""
+def _templates() -> list[tuple[str, str, str, str]]:
+    """(Markdown, clean HTML, summary, language) of each demo statement's body."""
     from ngo.importer import split_front_matter
 
     made = []
     for path in sorted(DEMO_DIR.glob("*.md")):
-        _, body, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+        head, body, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+        language = (yaml.safe_load(head) or {}).get("language", "en")
         html = str(render_body(body))
-        made.append((body.strip("\n"), html, summarise(html)))
+        made.append((body.strip("\n"), html, summarise(html), language))
     return made
+
+
+def place(number: int) -> str:
+    """The made-up place an English generated title names."""
+    first, middle, last = (parts.split() for parts in _PLACE_PARTS)
+    name = first[number % len(first)] + middle[number // len(first) % len(middle)]
+    return name + last[number // (len(first) * len(middle)) % len(last)]
 
 
 def _chunks(rows: list[dict]):
@@ -132,8 +168,11 @@ def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
     rows = []
     for index in range(statements):
         number = first + index
-        markdown, html, summary = templates[index % len(templates)]
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9)))
+        markdown, html, summary, language = templates[index % len(templates)]
+        words = TITLE_WORDS.get(language, WORDS)
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))
+        if language == "en":
+            title += f" in {place(number)}"
         published = start + timedelta(seconds=rng.random() * span)
         rows.append(
             {
@@ -142,7 +181,7 @@ def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
                 "summary": summary,
                 "body": html,
                 "body_markdown": markdown,
-                "language": "en",
+                "language": language,
                 "status": "draft" if index % 20 == 19 else "published",
                 "published_at": published,
                 "views": rng.randrange(2_000),
@@ -203,4 +242,5 @@ def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
     for chunk in _chunks(comment_rows):
         db.session.execute(insert(Comment), chunk)
     move_site_on(frame=True)  # bulk SQL: the ORM's listeners saw none of it
+    add_new(db.session.connection(), ids)  # nor did the search index's
     return len(ids), len(comment_rows)

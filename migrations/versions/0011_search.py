@@ -11,9 +11,10 @@ own copy of the DDL, as a revision must not change with the code):
   2") whose rowid is the statement's id, holding the folded tokens of each
   published statement's title, summary, body text and signatory and category
   names; a trigger takes a deleted statement out of it.
-- PostgreSQL: statement_search, one row per published statement (its language, a
-  tsvector of its own text, one of its signatories' and categories' names), deleted
-  with its statement (foreign key), and a GIN index on the two tsvectors together.
+- PostgreSQL: statement_search, one row per published statement (its language and
+  a tsvector of its text and names, the names alone in weight C), deleted with its
+  statement (foreign key), with a GIN index, compressed with lz4 where the server
+  has it.
 
 Neither is a model (Alembic's comparison leaves them out: migrations/env.py). The
 upgrade fills the index with the statements already published.
@@ -46,11 +47,16 @@ POSTGRESQL_UPGRADE = (
         statement_id INTEGER PRIMARY KEY
             REFERENCES statement (id) ON DELETE CASCADE,
         language VARCHAR(16) NOT NULL,
-        content TSVECTOR NOT NULL,
-        names TSVECTOR NOT NULL DEFAULT ''
+        document TSVECTOR NOT NULL
     )""",
     "CREATE INDEX ix_statement_search_document ON statement_search "
-    "USING gin ((content || names))",
+    "USING gin (document)",
+    """DO $$ BEGIN
+        IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression'
+                   AND 'lz4' = ANY (enumvals)) THEN
+            ALTER TABLE statement_search ALTER COLUMN document SET COMPRESSION lz4;
+        END IF;
+    END $$""",
 )
 POSTGRESQL_DOWNGRADE = ("DROP TABLE IF EXISTS statement_search",)
 

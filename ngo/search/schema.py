@@ -3,12 +3,13 @@
 SQLite: an FTS5 table whose rowid is the statement's id, holding each published
 statement's folded tokens (ngo.search.text) in four columns, and a trigger that
 forgets a statement deleted by any means. PostgreSQL: a narrow table, one row per
-published statement (its language, a tsvector of its own text and one of its
-signatories' and categories' names, kept apart so that a rename rewrites only the
-names), a GIN index on the two together, and a foreign key that deletes the row
-with its statement. Neither is a model: they are made here when the models' tables
-are made with create_all (tests), by migration 0011 in real databases, and left
-out of Alembic's comparison of models and schema (`include_object`).
+published statement (its language and one tsvector of its text and names, the
+names alone in weight C so that a rename replaces only them), a GIN index on it,
+lz4 compression where the server has it (a ranked row is decompressed quickly),
+and a foreign key that deletes the row with its statement. Neither is a model:
+they are made here when the models' tables are made with create_all (tests), by
+migration 0011 in real databases, and left out of Alembic's comparison of models
+and schema (`include_object`).
 """
 
 from __future__ import annotations
@@ -41,10 +42,16 @@ POSTGRESQL_CREATE = (
         statement_id INTEGER PRIMARY KEY
             REFERENCES statement (id) ON DELETE CASCADE,
         language VARCHAR(16) NOT NULL,
-        content TSVECTOR NOT NULL,
-        names TSVECTOR NOT NULL DEFAULT ''
+        document TSVECTOR NOT NULL
     )""",
-    f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin ((content || names))",
+    f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    # Only where the server was built with lz4 (PostgreSQL 14 and later).
+    f"""DO $$ BEGIN
+        IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression'
+                   AND 'lz4' = ANY (enumvals)) THEN
+            ALTER TABLE {TABLE} ALTER COLUMN document SET COMPRESSION lz4;
+        END IF;
+    END $$""",
 )
 POSTGRESQL_DROP = (f"DROP TABLE IF EXISTS {TABLE}",)
 
