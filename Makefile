@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import screenshots messages clean
+.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import bench-search screenshots messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,13 @@ bench: setup
 # PostgreSQL test server (NGO_BENCH_PG_URL). BENCH_IMPORT_ARGS: see --help.
 bench-import: setup
 	$(BIN)/python bench/import_speed.py $(BENCH_IMPORT_ARGS)
+
+# Search at 100,000 generated statements: median and 95th percentile of typical
+# queries (common and rare words, phrases, Armenian, Russian, prefixes) on SQLite
+# (bench/results/) and a scratch PostgreSQL database (NGO_BENCH_PG_URL). Target:
+# a median of 20 ms or less. BENCH_SEARCH_ARGS: see --help.
+bench-search: setup
+	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 
 # PNGs of the main pages (default, and white on black at 200% text; 1280 and 320 px;
 # JavaScript off) into docs/screenshots/, from a scratch database, never instance/.
