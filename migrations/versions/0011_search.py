@@ -31,7 +31,7 @@ depends_on = None
 
 SQLITE_UPGRADE = (
     """CREATE VIRTUAL TABLE statement_search USING fts5(
-        title, summary, body, names, language UNINDEXED,
+        language UNINDEXED, title, summary, body, names,
         tokenize = "unicode61 remove_diacritics 2"
     )""",
     """CREATE TRIGGER statement_search_forget AFTER DELETE ON statement BEGIN

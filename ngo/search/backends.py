@@ -25,7 +25,7 @@ from ngo.search.text import Query, body_tokens, tokens
 # How many of the newest matches are ranked by relevance: a query that matches
 # more ranks these and lists the older ones after them, newest first, so a common
 # word costs a bounded amount of ranking however large the archive.
-RANK_WINDOW = 500
+RANK_WINDOW = 200
 _CHUNK = 500
 
 
@@ -49,8 +49,9 @@ def _in(column: str, name: str = "ids"):
 class Fts5Backend:
     """SQLite: an FTS5 table (unicode61, diacritics removed) ranked by bm25."""
 
-    # bm25 weights of title, summary, body, names (lower scores rank first).
-    _SCORE = f"bm25({TABLE}, 10.0, 4.0, 1.0, 4.0)"
+    # bm25 weights of language (not indexed), title, summary, body, names (lower
+    # scores rank first).
+    _SCORE = f"bm25({TABLE}, 0.0, 10.0, 4.0, 1.0, 4.0)"
 
     @staticmethod
     def match(query: Query) -> str:
@@ -126,8 +127,8 @@ class Fts5Backend:
             connection.execute(
                 text(
                     f"INSERT INTO {TABLE} "
-                    "(rowid, title, summary, body, names, language) "
-                    "VALUES (:id, :title, :summary, :body, :names, :language)"
+                    "(rowid, language, title, summary, body, names) "
+                    "VALUES (:id, :language, :title, :summary, :body, :names)"
                 ),
                 rows,
             )
@@ -169,35 +170,32 @@ _MAX_BODY_POSITION = 15_000
 _MAX_POSITIONS_PER_WORD = 256
 
 
-def _tsvector(parts: Sequence[tuple[Sequence[str], str]], start: int = 0, cap=None):
-    """A tsvector literal of tokens with their positions and weights, and the last
-    position used. Each part is (tokens, weight letter, "" for D)."""
-    cap = cap or _MAX_POSITION
+def _tsvector(parts: Sequence[tuple[Sequence[str], str]], cap: int = _MAX_POSITION):
+    """A tsvector literal of tokens with their positions (from 1) and weights; each
+    part is (tokens, weight letter, "" for D). PostgreSQL's || puts one after
+    another, moving the second's positions past the first's."""
     positions: dict[str, list[str]] = {}
-    position = start
+    position = 0
     for words, weight in parts:
         for word in words:
             position = min(position + 1, cap)
             kept = positions.setdefault(word, [])
             if len(kept) < _MAX_POSITIONS_PER_WORD:
                 kept.append(f"{position}{weight}")
-    literal = " ".join(
-        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(kept)
-        for word, kept in positions.items()
-    )
-    return literal, position
+    # Tokens are letters and digits only (ngo.search.text.TOKEN): no quote or
+    # backslash to escape inside the quotes.
+    return " ".join([f"'{word}':{','.join(kept)}" for word, kept in positions.items()])
 
 
 @lru_cache(maxsize=256)
-def _body_vector(html: str) -> tuple[str, int]:
-    """A body's part of the tsvector (weight D, from position 1): kept for bodies
-    met again, which is why the body comes first in a statement's positions."""
+def _body_vector(html: str) -> str:
+    """A body's part of the tsvector (weight D), kept for bodies met again."""
     return _tsvector([(body_tokens(html), "")], cap=_MAX_BODY_POSITION)
 
 
 def _names_vector(names: Sequence[str]) -> str:
     """Signatory and category names as a tsvector literal: weight C, theirs alone."""
-    return _tsvector([(tokens(" \n ".join(names)), "C")])[0]
+    return _tsvector([(tokens(" \n ".join(names)), "C")])
 
 
 class PostgresBackend:
@@ -277,30 +275,42 @@ class PostgresBackend:
             connection.execute(sql, {"ids": list(ids[start : start + _CHUNK])})
 
     def add(self, connection: Connection, documents: Iterable[Document]) -> None:
-        """Put these statements (not in the index) into it: the body first (its
-        part is made once for a body met again), then summary, title; the names
-        after them all, weight C."""
-        rows = []
+        """Put these statements (not in the index) into it, in one INSERT: each
+        document is its body's part (weight D; made and parsed once for a body met
+        again), then its summary (B) and title (A), then its names (C)."""
+        bodies: dict[str, int] = {}
+        rows: dict[str, list] = {"ids": [], "languages": [], "parts": []}
+        rows |= {"owns": [], "names": []}
         for d in documents:
-            body, last = _body_vector(d.body_html)
-            own, _ = _tsvector([(tokens(d.summary), "B"), (tokens(d.title), "A")], last)
-            rows.append(
-                {
-                    "id": d.id,
-                    "language": d.language,
-                    "text": f"{body} {own}",
-                    "names": _names_vector(d.names),
-                }
-            )
-        if rows:
-            connection.execute(
-                text(
-                    f"INSERT INTO {TABLE} (statement_id, language, document) "
-                    "VALUES (:id, :language, "
-                    "CAST(:text AS tsvector) || CAST(:names AS tsvector))"
-                ),
-                rows,
-            )
+            body = _body_vector(d.body_html)
+            rows["ids"].append(d.id)
+            rows["languages"].append(d.language)
+            rows["parts"].append(bodies.setdefault(body, len(bodies) + 1))
+            own = [(tokens(d.summary), "B"), (tokens(d.title), "A")]
+            rows["owns"].append(_tsvector(own))
+            rows["names"].append(_names_vector(d.names))
+        if not bodies:
+            return
+        connection.execute(
+            text(
+                f"""WITH part AS MATERIALIZED (
+                    SELECT number, CAST(body AS tsvector) AS vector
+                    FROM unnest(CAST(:bodies AS text[])) WITH ORDINALITY
+                        AS given (body, number)
+                )
+                INSERT INTO {TABLE} (statement_id, language, document)
+                SELECT statement.id, statement.language, part.vector
+                    || CAST(statement.own AS tsvector)
+                    || CAST(statement.names AS tsvector)
+                FROM unnest(
+                    CAST(:ids AS integer[]), CAST(:languages AS text[]),
+                    CAST(:parts AS integer[]), CAST(:owns AS text[]),
+                    CAST(:names AS text[])
+                ) AS statement (id, language, part, own, names)
+                JOIN part ON part.number = statement.part"""
+            ),
+            rows | {"bodies": list(bodies)},
+        )
 
     def rename(self, connection: Connection, names: dict[int, tuple[str, ...]]) -> None:
         """New signatory and category names of statements in the index: their

@@ -1,7 +1,8 @@
 """The search index's tables, one per engine, made beside the models' tables.
 
 SQLite: an FTS5 table whose rowid is the statement's id, holding each published
-statement's folded tokens (ngo.search.text) in four columns, and a trigger that
+statement's language (first: read without stepping over the long columns) and
+folded tokens (ngo.search.text) in four columns, and a trigger that
 forgets a statement deleted by any means. PostgreSQL: a narrow table, one row per
 published statement (its language and one tsvector of its text and names, the
 names alone in weight C so that a rename replaces only them), a GIN index on it,
@@ -25,7 +26,7 @@ NAMES = frozenset({TABLE, *(f"{TABLE}_{shadow}" for shadow in _FTS5_SHADOWS)})
 
 SQLITE_CREATE = (
     f"""CREATE VIRTUAL TABLE {TABLE} USING fts5(
-        title, summary, body, names, language UNINDEXED,
+        language UNINDEXED, title, summary, body, names,
         tokenize = "unicode61 remove_diacritics 2"
     )""",
     f"""CREATE TRIGGER {TABLE}_forget AFTER DELETE ON statement BEGIN

@@ -49,15 +49,20 @@ def _written_offset(text: str, folded_offset: int, start: bool) -> int:
 
 
 def spans(text: str, query: Query, first_only: bool = False) -> list[tuple[int, int]]:
-    """(start, end) in the text of each token the query matches."""
+    """(start, end) in the text of each token the query matches (or the first)."""
     folded = fold(text)
     pattern = _pattern(query.terms, query.prefix)
-    found = pattern.finditer(folded)
     if first_only:
-        first = next(found, None)
+        first = pattern.search(folded)
         found = [first] if first else []
+    else:
+        found = list(pattern.finditer(folded))
     if len(folded) == len(text):  # folding kept every character's place
         return [match.span() for match in found]
+    if first_only and found and len(text) > 4 * _NEAR:
+        return _first_span_near(
+            text, query, found[0].start() * len(text) // len(folded)
+        )
     return [
         (
             _written_offset(text, match.start(), start=True),
@@ -65,6 +70,21 @@ def spans(text: str, query: Query, first_only: bool = False) -> list[tuple[int, 
         )
         for match in found
     ]
+
+
+# How far from where a long text's first match should be it is looked for.
+_NEAR = 300
+
+
+def _first_span_near(text: str, query: Query, estimate: int) -> list[tuple[int, int]]:
+    """The first match of a long text whose folding moved characters, looked for in
+    the stretch around where the folded text puts it (folding a whole long text
+    again and again to map its places back would cost more than the search)."""
+    begin = text.rfind(" ", 0, max(0, estimate - _NEAR)) + 1
+    end = text.find(" ", min(len(text), estimate + _NEAR))
+    end = len(text) if end < 0 else end
+    near = spans(text[begin:end], query, first_only=True)
+    return [(begin + start, begin + finish) for start, finish in near]
 
 
 def highlight(text: str, query: Query) -> Markup:
