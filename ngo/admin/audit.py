@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ngo.extensions import db
 from ngo.models import AuditLog
 
-# How each action reads on the audit page.
+# How each action reads on the audit page, before the name of what it was done to
+# ("created statement “Title”"); what an entry stores (its target's name, the
+# details of a change) is kept as it was written.
 ACTION_LABELS = {
-    "statement.create": "created statement",
-    "statement.update": "edited statement",
-    "category.create": "created category",
-    "category.update": "changed category",
-    "category.delete": "deleted category",
-    "organisation.create": "created organisation",
-    "organisation.update": "changed organisation",
-    "organisation.delete": "deleted organisation",
-    "page.create": "created page",
-    "page.update": "edited page",
-    "page.delete": "deleted page",
-    "comment.approve": "approved comment",
-    "comment.unapprove": "unapproved comment",
-    "comment.spam": "marked comment as spam",
-    "comment.trash": "moved comment to trash",
-    "comment.delete": "deleted comment permanently",
-    "user.create": "created user",
-    "user.update": "changed user",
-    "user.password": "changed password of",
+    # Translators: an action in the audit log; the statement's title follows it
+    # ("created statement “Title”"), as do the names in the actions below. Who did
+    # it is in the column before, so a form that needs no gender reads best. The
+    # actions are also the choices of the log's filter.
+    "statement.create": _l("created statement"),
+    "statement.update": _l("edited statement"),
+    "category.create": _l("created category"),
+    "category.update": _l("changed category"),
+    "category.delete": _l("deleted category"),
+    "organisation.create": _l("created organisation"),
+    "organisation.update": _l("changed organisation"),
+    "organisation.delete": _l("deleted organisation"),
+    "page.create": _l("created page"),
+    "page.update": _l("edited page"),
+    "page.delete": _l("deleted page"),
+    # Translators: an action in the audit log, followed by "by <name> on “Title”".
+    "comment.approve": _l("approved comment"),
+    "comment.unapprove": _l("unapproved comment"),
+    "comment.spam": _l("marked comment as spam"),
+    "comment.trash": _l("moved comment to trash"),
+    "comment.delete": _l("deleted comment permanently"),
+    # Translators: an action in the audit log, followed by the user's email.
+    "user.create": _l("created user"),
+    "user.update": _l("changed user"),
+    # Translators: an action in the audit log, followed by the email of the account
+    # whose password was changed.
+    "user.password": _l("changed password of"),
 }
 
 

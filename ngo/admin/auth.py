@@ -26,6 +26,9 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,6 +45,7 @@ from ngo.admin.sessions import (
 )
 from ngo.admin.views import bp, requires, safe_next
 from ngo.extensions import db, login_manager
+from ngo.i18n import LANGUAGES, url_in
 from ngo.models import LoginAttempt, User, utcnow
 from ngo.privacy import keyed_hash
 
@@ -64,7 +68,9 @@ def init_app(app: Flask) -> None:
     """Staff sign-in: Flask-Login's page and user loader, the session cookie's flags."""
     app.session_interface = SessionInterface()
     login_manager.login_view = "admin.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
+    # Flashed in the page's language, as a plain string the session can keep.
+    login_manager.localize_callback = str
     # A session whose address or browser changes is dropped, not just marked stale.
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
@@ -117,19 +123,24 @@ def known_browser(email: str) -> bool:
 
 
 def remember_browser(response, email: str) -> None:
-    """Mark this browser as known to the account (a cookie only /admin/login sees)."""
+    """Mark this browser as known to the account (a cookie only the sign-in page
+    sees: /admin/login, and the same page in the other languages, /hy/admin/login…)."""
     account = keyed_hash("sign-in-device", email)
     accounts = [account] + [a for a in _device_accounts() if a != account]
-    config = current_app.config
-    response.set_cookie(
-        DEVICE_COOKIE,
-        _device_serializer().dumps(accounts[:DEVICE_ACCOUNTS]),
-        max_age=DEVICE_MAX_AGE,
-        path=url_for("admin.login"),
-        secure=bool(config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
-        httponly=True,
-        samesite="Strict",
-    )
+    value = _device_serializer().dumps(accounts[:DEVICE_ACCOUNTS])
+    secure = bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+    # This page's own address first, then the sign-in page in every other language.
+    paths = [url_for("admin.login")] + [url_in(c, "admin.login") for c in LANGUAGES]
+    for path in dict.fromkeys(paths):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_MAX_AGE,
+            path=path,
+            secure=secure,
+            httponly=True,
+            samesite="Strict",
+        )
 
 
 @dataclass
@@ -301,12 +312,15 @@ def attempt_sign_in(email: str, password: str) -> SignIn:
 def _lockout_message(until: datetime) -> str:
     """The words a locked-out person reads: why, and until when."""
     minutes = max(1, round((until - utcnow()).total_seconds() / 60))
-    return (
-        "Too many failed sign-in attempts. Signing in is blocked for "
-        f"{minutes} more minute{'s' if minutes != 1 else ''} "
-        f"(until {until:%H:%M} UTC), "
-        "whatever password is entered. If this is your account, an administrator "
-        "can lift the block."
+    return ngettext(
+        "Too many failed sign-in attempts. Signing in is blocked for %(num)d more "
+        "minute (until %(time)s UTC), whatever password is entered. If this is your "
+        "account, an administrator can lift the block.",
+        "Too many failed sign-in attempts. Signing in is blocked for %(num)d more "
+        "minutes (until %(time)s UTC), whatever password is entered. If this is your "
+        "account, an administrator can lift the block.",
+        minutes,
+        time=until.strftime("%H:%M"),
     )
 
 
@@ -323,7 +337,7 @@ def login():
         result = attempt_sign_in(form.email.data, form.password.data)
         if result.user is not None:
             start_session(result.user)
-            flash("You are signed in.")
+            flash(_("You are signed in."))
             response = redirect(next_path, code=303)
             remember_browser(response, result.user.email)
             return response
@@ -333,11 +347,11 @@ def login():
             status, headers = 429, {"Retry-After": str(max(retry, 1))}
         elif result.disabled:
             problem, status = (
-                "This account has been disabled. Ask an administrator.",
+                _("This account has been disabled. Ask an administrator."),
                 403,
             )
         else:
-            problem, status = "The email or the password is not right.", 422
+            problem, status = _("The email or the password is not right."), 422
     elif form.is_submitted():
         status = 422
     form.password.data = ""
@@ -351,7 +365,7 @@ def login():
 @requires("moderate")
 def logout():
     """Sign out (a POST with its CSRF token, so no link or image can do it)."""
-    end_session("You have signed out.")
+    end_session(_("You have signed out."))
     return redirect(url_for("admin.login"), code=303)
 
 
@@ -363,7 +377,7 @@ def account():
     user = current_user._get_current_object()
     if form.validate_on_submit():
         if not user.check_password(form.current_password.data):
-            form.current_password.errors.append("This is not your current password.")
+            form.current_password.errors.append(_("This is not your current password."))
         else:
             user.set_password(form.password.data)
             record("user.password", user)
@@ -372,7 +386,10 @@ def account():
             db.session.commit()
             start_session(user)
             flash(
-                "Your password has been changed. Other sessions have been signed out."
+                _(
+                    "Your password has been changed. Other sessions have been signed "
+                    "out."
+                )
             )
             return redirect(url_for("admin.account"), code=303)
     status = 422 if form.errors else 200
@@ -392,6 +409,10 @@ def sign_out_everywhere():
     """End every session of one's account, this one included (a lost laptop)."""
     ended = end_sessions_of(current_user._get_current_object())
     end_session(
-        f"You have signed out everywhere ({ended} session{'s' if ended != 1 else ''})."
+        ngettext(
+            "You have signed out everywhere (%(num)d session).",
+            "You have signed out everywhere (%(num)d sessions).",
+            ended,
+        )
     )
     return redirect(url_for("admin.login"), code=303)

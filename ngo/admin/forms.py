@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
+
+import flask_babel
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext, pgettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -41,11 +49,11 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
         return (value, label, render_kw) if render_kw else (value, label)
 
 
-from ngo.authoring import category_clash, impossible_date, organisation_called
+from ngo.authoring import ISO_DAY, category_clash, organisation_called
 from ngo.extensions import db
 from ngo.form_filters import http_url as http_url_validator
 from ngo.form_filters import multi_line, one_line, web_address
-from ngo.i18n import LANGUAGES, NAMES, current_language
+from ngo.i18n import LANGUAGES, NAMES, current_language, number
 from ngo.importer import LANGUAGE, SLUG, make_slug
 from ngo.models import (
     ROLES,
@@ -73,10 +81,27 @@ def lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def lazy_number(value: int) -> LazyString:
+    """A number written the page's way when shown: "200,000", "200 000"."""
+    return LazyString(number, value)
+
+
 # The message admin forms give for a website that is not http(s).
 http_url = http_url_validator(
-    "Enter a web address that starts with http:// or https://, or leave it empty."
+    _l("Enter a web address that starts with http:// or https://, or leave it empty.")
 )
+# The words of field limits and ranges, shared by several forms.
+NAME_TOO_LONG = _l("A name has at most 200 characters.")
+PASSWORD_TOO_LONG = _l("That password is too long.")
+EMAIL_TOO_LONG = _l("An email address has at most 254 characters.")
+TITLE_TOO_LONG = _l(
+    "A title has at most %(max)s characters.", max=lazy_number(TITLE_MAX)
+)
+BODY_TOO_LONG = _l(
+    "The body has at most %(max)s characters.", max=lazy_number(BODY_MAX)
+)
+POSITION_MISSING = _l("Enter a number (0 comes first).")
+POSITION_RANGE = _l("Enter a number from 0 to 100000.")
 
 
 def small_number(message: str):
@@ -93,8 +118,11 @@ def slug_format(form, field):
     """A slug is lowercase letters, digits and single hyphens."""
     if field.data and (not SLUG.match(field.data) or len(field.data) > 200):
         raise ValidationError(
-            "Use lowercase letters, digits and single hyphens only, for example "
-            f"“{make_slug(field.data)}”, or leave it empty to make one from the title."
+            _(
+                "Use lowercase letters, digits and single hyphens only, for example "
+                "“%(slug)s”, or leave it empty to make one from the title.",
+                slug=make_slug(field.data),
+            )
         )
 
 
@@ -124,7 +152,47 @@ def new_password_rules(form, field):
     """A new password: long enough, not only spaces."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if field.data and (len(field.data) < minimum or not field.data.strip()):
-        raise ValidationError(f"Use at least {minimum} characters.")
+        raise ValidationError(
+            ngettext(
+                "Use at least %(num)d character.",
+                "Use at least %(num)d characters.",
+                minimum,
+            )
+        )
+
+
+def impossible_day(typed: str) -> str | None:
+    """Why a YYYY-MM-DD that is no day of the calendar is none, in the page's
+    language ("2023-02-30 is not a date: February has 28 days in 2023."); None if
+    it is one or not of that form."""
+    match = ISO_DAY.match(typed or "")
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    shown = match.group(0).strip()
+    if year < 1:
+        return _("%(date)s is not a date: there is no year 0.", date=shown)
+    if not 1 <= month <= 12:
+        return _("%(date)s is not a date: a year has 12 months.", date=shown)
+    days = monthrange(year, month)[1]
+    if 1 <= day <= days:
+        return None
+    # The month's name as it stands alone ("February", "февраль").
+    name = format_date(date(2000, month, 1), "LLLL", locale=current_language())
+    if month == 2:
+        return _(
+            "%(date)s is not a date: %(month)s has %(days)s days in %(year)s.",
+            date=shown,
+            month=name,
+            days=days,
+            year=str(year),
+        )
+    return _(
+        "%(date)s is not a date: %(month)s has %(days)s days.",
+        date=shown,
+        month=name,
+        days=days,
+    )
 
 
 class DateInput(DateField):
@@ -138,15 +206,65 @@ class DateInput(DateField):
         except ValueError:
             self.data = None
             typed = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
-            reason = impossible_date(typed)
             raise ValueError(
-                f"{reason}."
-                if reason
-                else "Enter the date as year-month-day, for example 2023-09-19."
+                impossible_day(typed)
+                or _("Enter the date as year-month-day, for example 2023-09-19.")
             ) from None
         if self.data is not None and not 1000 <= self.data.year <= 9998:
             self.data = None
-            raise ValueError("Enter a year between 1000 and 9998.")
+            raise ValueError(_("Enter a year between 1000 and 9998."))
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it here."""
+    return message
+
+
+# WTForms' own messages an admin form can show (a choice or a number that is none),
+# from the admin's catalog; WTForms' catalogs lack Armenian.
+WTFORMS_MESSAGES = frozenset(
+    {
+        # Translators: WTForms' own messages, shown under a field left empty, or
+        # whose value is not a number or none of its choices.
+        N_("This field is required."),
+        N_("Not a valid choice."),
+        N_("Not a valid integer value."),
+        N_("Invalid Choice: could not coerce."),
+        N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    }
+)
+NOT_VALID_CHOICES = "'%(value)s' is not a valid choice for this field."
+
+
+class WTFormsMessages:
+    """The translations WTForms asks for its own messages: the admin's catalog for
+    the ones an admin form can show, in the page's language; Flask-WTF's (WTForms'
+    catalogs) for any other."""
+
+    def gettext(self, string):
+        """One message; WTForms fills in its values itself."""
+        if string in WTFORMS_MESSAGES:
+            return flask_babel.get_translations().ugettext(string)
+        return wtforms_translations.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        """One of a message's plural forms; WTForms fills in its values itself."""
+        if singular == NOT_VALID_CHOICES:
+            return flask_babel.get_translations().ungettext(
+                "'%(value)s' is not a valid choice for this field.",
+                "'%(value)s' are not valid choices for this field.",
+                n,
+            )
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+class AdminForm(FlaskForm):
+    """A form of the admin: WTForms' own messages in the page's language too."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' messages through the admin's catalog (WTFormsMessages)."""
+            return WTFormsMessages()
 
 
 class CheckboxesField(SelectMultipleField):
@@ -156,108 +274,123 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AdminForm):
     """Sign-in: email and password."""
 
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="An email address has at most 254 characters."),
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=EMAIL_TOO_LONG),
         ],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Enter your password."),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
+            DataRequired(_l("Enter your password.")),
+            Length(max=PASSWORD_MAX, message=PASSWORD_TOO_LONG),
         ],
     )
-    submit = SubmitField("Sign in")
+    # Translators: the button of the sign-in form.
+    submit = SubmitField(_l("Sign in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(AdminForm):
     """One's own new password, confirmed by the current one."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
     )
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
-            DataRequired("Enter a new password."),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
+            DataRequired(_l("Enter a new password.")),
+            Length(max=PASSWORD_MAX, message=PASSWORD_TOO_LONG),
             new_password_rules,
         ],
     )
     confirm = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            EqualTo("password", message="The two new passwords are not the same.")
+            EqualTo("password", message=_l("The two new passwords are not the same."))
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
-class StatementForm(FlaskForm):
+class StatementForm(AdminForm):
     """The statement editor: the labels are a contract (Title, Slug, ... Save)."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[one_line],
         validators=[
-            DataRequired("Enter a title."),
-            Length(
-                max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."
-            ),
+            DataRequired(_l("Enter a title.")),
+            Length(max=TITLE_MAX, message=TITLE_TOO_LONG),
         ],
     )
     slug = StringField(
-        "Slug",
+        # Translators: the field for the end of a statement's (category's, page's)
+        # web address, such as "right-to-life" in /category/right-to-life.
+        _l("Slug"),
         filters=[lower],
         validators=[Optional(), slug_format],
-        description="The end of the statement's address. Leave it empty to make one "
-        "from the title. If you change it, the old address keeps working.",
+        description=_l(
+            "The end of the statement's address. Leave it empty to make one "
+            "from the title. If you change it, the old address keeps working."
+        ),
     )
-    date = DateInput("Date", validators=[InputRequired("Enter the publication date.")])
+    date = DateInput(
+        _l("Date"), validators=[InputRequired(_l("Enter the publication date."))]
+    )
     summary = TextAreaField(
-        "Summary",
+        _l("Summary"),
         filters=[one_line],
         validators=[
             Length(
                 max=SUMMARY_MAX,
-                message=f"A summary has at most {SUMMARY_MAX} characters.",
+                message=_l(
+                    "A summary has at most %(max)s characters.", max=SUMMARY_MAX
+                ),
             )
         ],
-        description="Shown in lists and to search engines. Leave it empty to use the "
-        "start of the body.",
+        description=_l(
+            "Shown in lists and to search engines. Leave it empty to use the "
+            "start of the body."
+        ),
     )
     body = TextAreaField(
-        "Body",
+        # Translators: the field for a statement's (a page's) text.
+        _l("Body"),
         filters=[multi_line],
         validators=[
-            DataRequired("Write the body of the statement."),
-            Length(
-                max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."
-            ),
+            DataRequired(_l("Write the body of the statement.")),
+            Length(max=BODY_MAX, message=BODY_TOO_LONG),
         ],
-        description="Markdown: a blank line between paragraphs, ## for a heading, "
-        "* for a list item, [text](https://address) for a link. "
-        "Use Preview to check it.",
+        # Translators: keep the Markdown signs (##, *, [text](https://address)) as
+        # they are; "text" and "address" may be translated.
+        description=_l(
+            "Markdown: a blank line between paragraphs, ## for a heading, "
+            "* for a list item, [text](https://address) for a link. "
+            "Use Preview to check it."
+        ),
     )
-    categories = CheckboxesField("Categories", coerce=database_id)
+    categories = CheckboxesField(_l("Categories"), coerce=database_id)
     signatories = TextAreaField(
-        "Signatories",
+        _l("Signatories"),
         filters=[multi_line],
-        description="One organisation per line, in the order they sign. Organisations "
-        "already known are matched by name; new ones are added.",
+        description=_l(
+            "One organisation per line, in the order they sign. Organisations "
+            "already known are matched by name; new ones are added."
+        ),
     )
     language = SelectField(
         _l("Language"),
         filters=[lower],
         validate_choice=False,
-        validators=[DataRequired("Enter a language code such as en, hy or ru.")],
+        validators=[DataRequired(_l("Enter a language code such as en, hy or ru."))],
         description=_l("The language of the text."),
     )
     translation_of = StringField(
@@ -270,16 +403,25 @@ class StatementForm(FlaskForm):
         ),
     )
     status = SelectField(
-        "Status",
-        choices=[choice("draft", "Draft"), choice("published", "Published")],
+        _l("Status"),
+        choices=[
+            # Translators: a statement's status (not yet published).
+            choice("draft", _l("Draft")),
+            # Translators: a statement's status (public).
+            choice("published", _l("Published")),
+        ],
         validators=[InputRequired()],
-        description="A draft is seen only by signed-in editors; published is public.",
+        description=_l(
+            "A draft is seen only by signed-in editors; published is public."
+        ),
     )
-    comments_open = BooleanField("Comments open")
+    comments_open = BooleanField(_l("Comments open"))
     featured = BooleanField(
-        "Featured on the front page",
-        description="The newest featured statement leads the front page; without "
-        "one, the newest statement does.",
+        _l("Featured on the front page"),
+        description=_l(
+            "The newest featured statement leads the front page; without "
+            "one, the newest statement does."
+        ),
     )
     # What the statement looked like when the editor opened it (see _editor).
     version = HiddenField()
@@ -309,13 +451,15 @@ class StatementForm(FlaskForm):
             query = query.where(Statement.id != self.statement.id)
         other = db.session.scalar(query)
         if other is not None:
-            raise ValidationError(f"The statement “{other}” already uses this slug.")
+            raise ValidationError(
+                _("The statement “%(title)s” already uses this slug.", title=other)
+            )
 
     def validate_language(self, field):
         """One of the site's languages, or the code the statement already has."""
         kept = self.statement.language if self.statement is not None else None
         if field.data not in (*LANGUAGES, kept) or not LANGUAGE.match(field.data):
-            raise ValidationError("Enter a language code such as en, hy or ru.")
+            raise ValidationError(_("Enter a language code such as en, hy or ru."))
 
     def validate_translation_of(self, field):
         """An existing statement (by slug, old slug or address), not this one, whose
@@ -351,51 +495,63 @@ class StatementForm(FlaskForm):
     def validate_status(self, field):
         """Draft or published."""
         if field.data not in STATUSES:
-            raise ValidationError("Choose Draft or Published.")
+            raise ValidationError(_("Choose Draft or Published."))
 
     def validate_signatories(self, field):
         """One name per line, each once; keep the names in order for the view."""
         names, seen, problems = [], {}, []
-        for number, line in enumerate((field.data or "").split("\n"), start=1):
+        for line_number, line in enumerate((field.data or "").split("\n"), start=1):
             name = " ".join(line.split())
             if not name:
                 continue
             if len(name) > ORGANISATION_MAX:
                 problems.append(
-                    f"Line {number} is longer than {ORGANISATION_MAX} characters."
+                    _(
+                        "Line %(line)s is longer than %(max)s characters.",
+                        line=line_number,
+                        max=ORGANISATION_MAX,
+                    )
                 )
             elif name.casefold() in seen:
                 problems.append(
-                    f"“{name}” is listed twice "
-                    f"(lines {seen[name.casefold()]} and {number})."
+                    _(
+                        "“%(name)s” is listed twice (lines %(first)s and %(second)s).",
+                        name=name,
+                        first=seen[name.casefold()],
+                        second=line_number,
+                    )
                 )
             else:
-                seen[name.casefold()] = number
+                seen[name.casefold()] = line_number
                 names.append(name)
         if len(names) > SIGNATORIES_MAX:
-            problems.append(f"List at most {SIGNATORIES_MAX} organisations.")
+            problems.append(
+                _("List at most %(max)s organisations.", max=SIGNATORIES_MAX)
+            )
         if problems:
             raise ValidationError(" ".join(problems))
         self.organisation_names = names
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(AdminForm):
     """A category: its name, address, place in the tree and order among siblings."""
 
     name = StringField(
         "Name",
         filters=[one_line],
         validators=[
-            DataRequired("Enter a name."),
-            Length(max=200, message="A name has at most 200 characters."),
+            DataRequired(_l("Enter a name.")),
+            Length(max=200, message=NAME_TOO_LONG),
         ],
     )
     slug = StringField(
-        "Slug",
+        _l("Slug"),
         filters=[lower],
         validators=[Optional(), slug_format],
-        description="The end of the category's address. Leave it empty to make one "
-        "from the name.",
+        description=_l(
+            "The end of the category's address. Leave it empty to make one "
+            "from the name."
+        ),
     )
     name_hy = StringField(
         _l("Name in Armenian"),
@@ -415,25 +571,29 @@ class CategoryForm(FlaskForm):
         validators=[Length(max=200, message=_l("A name has at most 200 characters."))],
         render_kw={"lang": "ru"},
     )
-    parent = SelectField("Parent", coerce=database_id, validate_choice=True)
+    # Translators: the category a category sits under in the tree.
+    parent = SelectField(_l("Parent"), coerce=database_id, validate_choice=True)
     position = IntegerField(
-        "Position",
+        # Translators: a number giving the order of a category (a page) among others.
+        _l("Position"),
         default=0,
         validators=[
-            InputRequired("Enter a number (0 comes first)."),
+            InputRequired(POSITION_MISSING),
             # NumberRange compares as a float, which a huge number overflows.
-            small_number("Enter a number from 0 to 100000."),
-            NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
+            small_number(POSITION_RANGE),
+            NumberRange(min=0, max=100_000, message=POSITION_RANGE),
         ],
-        description="Order among categories with the same parent: "
-        "smaller numbers come first.",
+        description=_l(
+            "Order among categories with the same parent: smaller numbers come first."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, category: Category | None = None, tree=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.category = category
         self.tree = tree
+        self.name.label.text = name_label()
 
     def name_fields(self) -> list:
         """The name's fields in the site's languages other than the default one (the
@@ -466,7 +626,10 @@ class CategoryForm(FlaskForm):
             return
         if field.data in self.tree.descendant_ids(self.category.id):
             raise ValidationError(
-                "A category cannot be placed under itself or one of its sub-categories."
+                _(
+                    "A category cannot be placed under itself or one of its "
+                    "sub-categories."
+                )
             )
 
     def validate_name(self, field):
@@ -479,8 +642,11 @@ class CategoryForm(FlaskForm):
         )
         if other is not None:
             raise ValidationError(
-                f"There is already a category of this name in that place: "
-                f"“{other.name}”."
+                _(
+                    "There is already a category of this name in that place: "
+                    "“%(name)s”.",
+                    name=other.name,
+                )
             )
 
     def validate_slug(self, field):
@@ -492,38 +658,49 @@ class CategoryForm(FlaskForm):
             query = query.where(Category.id != self.category.id)
         other = db.session.scalar(query)
         if other is not None:
-            raise ValidationError(f"The category “{other}” already uses this slug.")
+            raise ValidationError(
+                _("The category “%(name)s” already uses this slug.", name=other)
+            )
 
 
-class OrganisationForm(FlaskForm):
+def name_label() -> str:
+    """The label of a category's or an organisation's name field."""
+    # Translators: the name of a category or an organisation (not a person's name).
+    return pgettext("category or organisation", "Name")
+
+
+class OrganisationForm(AdminForm):
     """An organisation: name and optional website."""
 
     name = StringField(
         "Name",
         filters=[one_line],
         validators=[
-            DataRequired("Enter a name."),
+            DataRequired(_l("Enter a name.")),
             Length(
                 max=ORGANISATION_MAX,
-                message=f"A name has at most {ORGANISATION_MAX} characters.",
+                message=_l(
+                    "A name has at most %(max)s characters.", max=ORGANISATION_MAX
+                ),
             ),
         ],
     )
     website = StringField(
-        "Website",
+        _l("Website"),
         filters=[web_address],
         validators=[
             Optional(),
-            Length(max=500, message="A web address has at most 500 characters."),
+            Length(max=500, message=_l("A web address has at most 500 characters.")),
             http_url,
         ],
-        description="Optional: an address starting with https:// or http://.",
+        description=_l("Optional: an address starting with https:// or http://."),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.name.label.text = name_label()
 
     def validate_name(self, field):
         """Names are unique by name key (case, Unicode form and spacing aside)."""
@@ -533,125 +710,147 @@ class OrganisationForm(FlaskForm):
         )
         if other is not None:
             raise ValidationError(
-                f"There is already an organisation of this name: “{other.name}”."
+                _(
+                    "There is already an organisation of this name: “%(name)s”.",
+                    name=other.name,
+                )
             )
 
 
+def role_name(role: str) -> str:
+    """A role as staff read it after an email or in a list: "editor"."""
+    names = {
+        # Translators: the role of a staff member who may do everything, shown
+        # after an email ("Signed in as a@b.org (admin)") and in the list of users.
+        "admin": pgettext("role", "admin"),
+        # Translators: the role of a staff member who writes statements.
+        "editor": pgettext("role", "editor"),
+        # Translators: the role of a staff member who moderates comments only.
+        "moderator": pgettext("role", "moderator"),
+    }
+    return names.get(role, role)
+
+
 ROLE_CHOICES = [
-    choice("editor", "Editor: statements, categories, organisations and comments"),
-    choice("moderator", "Moderator: comments only"),
-    choice("admin", "Administrator: everything, including users"),
+    choice("editor", _l("Editor: statements, categories, organisations and comments")),
+    choice("moderator", _l("Moderator: comments only")),
+    choice("admin", _l("Administrator: everything, including users")),
 ]
+PASSWORDS_DIFFER = _l("The two passwords are not the same.")
 
 
-class UserForm(FlaskForm):
+class UserForm(AdminForm):
     """A new staff account."""
 
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[lower],
         validators=[
-            DataRequired("Enter an email address."),
-            Length(max=254, message="An email address has at most 254 characters."),
-            Email("Enter an email address such as name@example.org."),
+            DataRequired(_l("Enter an email address.")),
+            Length(max=254, message=EMAIL_TOO_LONG),
+            Email(_l("Enter an email address such as name@example.org.")),
         ],
     )
-    role = SelectField("Role", choices=ROLE_CHOICES, default="editor")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="editor")
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Enter a password."),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
+            DataRequired(_l("Enter a password.")),
+            Length(max=PASSWORD_MAX, message=PASSWORD_TOO_LONG),
             new_password_rules,
         ],
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[EqualTo("password", message="The two passwords are not the same.")],
+        _l("Repeat the password"),
+        validators=[EqualTo("password", message=PASSWORDS_DIFFER)],
     )
-    submit = SubmitField("Create user")
+    submit = SubmitField(_l("Create user"))
 
     def validate_email(self, field):
         """One account per email."""
         if db.session.scalar(db.select(User.id).where(User.email == field.data)):
-            raise ValidationError("There is already a user with this email.")
+            raise ValidationError(_("There is already a user with this email."))
 
     def validate_role(self, field):
         """One of the three roles."""
         if field.data not in ROLES:
-            raise ValidationError("Choose a role.")
+            raise ValidationError(_("Choose a role."))
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(AdminForm):
     """An existing account: its role, whether it may sign in, a new password."""
 
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    active = BooleanField("Active (may sign in)")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("Active (may sign in)"))
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
             Optional(),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
+            Length(max=PASSWORD_MAX, message=PASSWORD_TOO_LONG),
             new_password_rules,
         ],
-        description="Leave empty to keep the current password.",
+        description=_l("Leave empty to keep the current password."),
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[EqualTo("password", message="The two passwords are not the same.")],
+        _l("Repeat the new password"),
+        validators=[EqualTo("password", message=PASSWORDS_DIFFER)],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
-class PageForm(FlaskForm):
+class PageForm(AdminForm):
     """A simple page (About, Contact): title, address and Markdown body."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[one_line],
         validators=[
-            DataRequired("Enter a title."),
-            Length(
-                max=TITLE_MAX, message=f"A title has at most {TITLE_MAX} characters."
-            ),
+            DataRequired(_l("Enter a title.")),
+            Length(max=TITLE_MAX, message=TITLE_TOO_LONG),
         ],
     )
     slug = StringField(
-        "Slug",
+        _l("Slug"),
         filters=[lower],
         validators=[Optional(), slug_format],
-        description="The end of the page's address, /pages/… (about, contact). "
-        "Leave it empty to make one from the title.",
+        description=_l(
+            "The end of the page's address, /pages/… (about, contact). "
+            "Leave it empty to make one from the title."
+        ),
     )
     body = TextAreaField(
-        "Body",
+        _l("Body"),
         filters=[multi_line],
         validators=[
-            DataRequired("Write the text of the page."),
-            Length(
-                max=BODY_MAX, message=f"The body has at most {BODY_MAX:,} characters."
-            ),
+            DataRequired(_l("Write the text of the page.")),
+            Length(max=BODY_MAX, message=BODY_TOO_LONG),
         ],
-        description="Markdown: a blank line between paragraphs, ## for a heading, "
-        "* for a list item, [text](https://address) for a link.",
+        # Translators: keep the Markdown signs (##, *, [text](https://address)) as
+        # they are; "text" and "address" may be translated.
+        description=_l(
+            "Markdown: a blank line between paragraphs, ## for a heading, "
+            "* for a list item, [text](https://address) for a link."
+        ),
     )
     in_footer = BooleanField(
-        "Linked from the footer",
+        _l("Linked from the footer"),
         default=True,
-        description="The footer of every page links the page by its title.",
+        description=_l("The footer of every page links the page by its title."),
     )
     position = IntegerField(
-        "Position",
+        _l("Position"),
         default=0,
         validators=[
-            InputRequired("Enter a number (0 comes first)."),
-            small_number("Enter a number from 0 to 100000."),
-            NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100000."),
+            InputRequired(POSITION_MISSING),
+            small_number(POSITION_RANGE),
+            NumberRange(min=0, max=100_000, message=POSITION_RANGE),
         ],
-        description="Order of the pages in the footer and in this list: "
-        "smaller numbers come first.",
+        description=_l(
+            "Order of the pages in the footer and in this list: "
+            "smaller numbers come first."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, page: Page | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -666,17 +865,19 @@ class PageForm(FlaskForm):
             query = query.where(Page.id != self.page.id)
         other = db.session.scalar(query)
         if other is not None:
-            raise ValidationError(f"The page “{other}” already uses this slug.")
+            raise ValidationError(
+                _("The page “%(title)s” already uses this slug.", title=other)
+            )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AdminForm):
     """A button with no fields: only its CSRF token is checked."""
 
 
 MODERATION_ACTIONS = ("approve", "unapprove", "spam", "trash", "delete")
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(AdminForm):
     """The queue's buttons: one comment (`one` = "action:id") or the ticked ones."""
 
     ids = SelectMultipleField(coerce=database_id, validate_choice=False)

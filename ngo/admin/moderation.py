@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from sqlalchemy.orm import joinedload
 
 from ngo.admin.audit import record
@@ -13,14 +15,15 @@ from ngo.extensions import db
 from ngo.models import COMMENT_STATUSES, Comment, Statement
 from ngo.revisions import bump_revision
 
-TABS = {"pending": "Pending", "approved": "Approved", "spam": "Spam", "trash": "Trash"}
-# What each button does: its label, and the status it moves a comment to.
+# The queue's tabs, in order: the status of the comments each shows.
+TABS = ("pending", "approved", "spam", "trash")
+# What each button does: the status it moves a comment to.
 ACTIONS = {
-    "approve": ("Approve", "approved"),
-    "unapprove": ("Unapprove", "pending"),
-    "spam": ("Spam", "spam"),
-    "trash": ("Trash", "trash"),
-    "delete": ("Delete permanently", None),
+    "approve": "approved",
+    "unapprove": "pending",
+    "spam": "spam",
+    "trash": "trash",
+    "delete": None,
 }
 # The buttons each tab offers; Delete permanently only from the Trash.
 TAB_ACTIONS = {
@@ -29,15 +32,71 @@ TAB_ACTIONS = {
     "spam": ("approve", "unapprove", "trash"),
     "trash": ("approve", "unapprove", "spam", "delete"),
 }
-DONE = {
-    "approve": "approved",
-    "unapprove": "moved to Pending",
-    "spam": "marked as spam",
-    "trash": "moved to the Trash",
-    "delete": "deleted permanently",
-}
 PER_PAGE = 20
 MAX_BULK = 200
+
+
+def tab_labels() -> dict[str, str]:
+    """Each tab's name in the page's language, in the tabs' order."""
+    return {
+        # Translators: the moderation queue's tab of comments waiting for a moderator.
+        "pending": pgettext("comments tab", "Pending"),
+        # Translators: the moderation queue's tab of comments shown on the site.
+        "approved": pgettext("comments tab", "Approved"),
+        # Translators: the moderation queue's tab of comments marked as spam (a noun).
+        "spam": pgettext("comments tab", "Spam"),
+        # Translators: the moderation queue's tab of comments thrown away (a noun:
+        # the trash, the recycle bin).
+        "trash": pgettext("comments tab", "Trash"),
+    }
+
+
+def action_labels() -> dict[str, str]:
+    """Each button's words in the page's language."""
+    return {
+        # Translators: a button of the moderation queue: show the comment(s) on the
+        # site.
+        "approve": pgettext("comment action", "Approve"),
+        # Translators: a button of the moderation queue: move the comment(s) back to
+        # the Pending tab.
+        "unapprove": pgettext("comment action", "Unapprove"),
+        # Translators: a button of the moderation queue: mark the comment(s) as spam
+        # (a verb, "mark as spam").
+        "spam": pgettext("comment action", "Spam"),
+        # Translators: a button of the moderation queue: move the comment(s) to the
+        # trash (a verb, "throw away").
+        "trash": pgettext("comment action", "Trash"),
+        # Translators: a button of the moderation queue's Trash tab: delete the
+        # comment(s) for good.
+        "delete": pgettext("comment action", "Delete permanently"),
+    }
+
+
+def done_message(action: str, done: int) -> str:
+    """What a button did, to how many comments: "2 comments approved."."""
+    if action == "approve":
+        return ngettext("%(num)d comment approved.", "%(num)d comments approved.", done)
+    if action == "unapprove":
+        return ngettext(
+            "%(num)d comment moved to Pending.",
+            "%(num)d comments moved to Pending.",
+            done,
+        )
+    if action == "spam":
+        return ngettext(
+            "%(num)d comment marked as spam.", "%(num)d comments marked as spam.", done
+        )
+    if action == "trash":
+        return ngettext(
+            "%(num)d comment moved to the Trash.",
+            "%(num)d comments moved to the Trash.",
+            done,
+        )
+    return ngettext(
+        "%(num)d comment deleted permanently.",
+        "%(num)d comments deleted permanently.",
+        done,
+    )
 
 
 def queue_counts() -> dict[str, int]:
@@ -93,9 +152,10 @@ def comments():
         form=form,
         pagination=pagination,
         status=status,
-        tabs=TABS,
+        tabs=tab_labels(),
         counts=queue_counts(),
-        actions=[(name, ACTIONS[name][0]) for name in TAB_ACTIONS[status]],
+        actions=TAB_ACTIONS[status],
+        action_labels=action_labels(),
         statement=statement,
         parents=parents,
     )
@@ -128,7 +188,7 @@ def _act(form: ModerationForm, status: str):
         abort(400)
     action, ids = form.action.data, form.ids.data or []
     if form.one.data:
-        action, _, one = form.one.data.partition(":")
+        action, _colon, one = form.one.data.partition(":")
         if not one.isascii() or not one.isdigit() or len(one) > 12:
             abort(400)
         ids = [int(one)]
@@ -136,7 +196,7 @@ def _act(form: ModerationForm, status: str):
         abort(400)
     ids = list(dict.fromkeys(ids))
     if not ids:
-        flash("Tick at least one comment first.", "error")
+        flash(_("Tick at least one comment first."), "error")
         return _back(status)
     if len(ids) > MAX_BULK:
         abort(400)
@@ -160,7 +220,7 @@ def _act(form: ModerationForm, status: str):
                 stale += 1
             continue
         label = f"by {comment.author_name} on “{comment.statement.title}”"
-        if set_status(comment, ACTIONS[action][1]):
+        if set_status(comment, ACTIONS[action]):
             record(
                 f"comment.{action}",
                 comment,
@@ -173,11 +233,16 @@ def _act(form: ModerationForm, status: str):
     db.session.commit()
     stale += len(ids) - len(found)
     if done:
-        flash(f"{done} comment{'s' if done != 1 else ''} {DONE[action]}.")
+        flash(done_message(action, done))
     if stale:
         flash(
-            f"{stale} comment{'s were' if stale != 1 else ' was'} already changed or "
-            "deleted by someone else, and left as they are.",
+            ngettext(
+                "%(num)d comment was already changed or deleted by someone else, and "
+                "left as they are.",
+                "%(num)d comments were already changed or deleted by someone else, "
+                "and left as they are.",
+                stale,
+            ),
             "error",
         )
     return _back(status)

@@ -7,6 +7,7 @@ in the footer changed)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -97,11 +98,13 @@ def _editor(page: Page | None):
         except IntegrityError:
             db.session.rollback()
             form.form_errors.append(
-                "Someone else saved a page with the same slug at the same moment. "
-                "Check the form and press Save again."
+                _(
+                    "Someone else saved a page with the same slug at the same moment. "
+                    "Check the form and press Save again."
+                )
             )
         else:
-            flash(f"Page “{page.title}” saved.")
+            flash(_("Page “%(title)s” saved.", title=page.title))
             return redirect(url_for("admin.edit_page", page_id=page.id), code=303)
         page = None if creating else page
     status = 422 if form.errors or form.form_errors else 200
@@ -125,5 +128,5 @@ def delete_page(page_id):
     db.session.delete(page)
     move_site_on()
     db.session.commit()
-    flash(f"Page “{title}” deleted.")
+    flash(_("Page “%(title)s” deleted.", title=title))
     return redirect(url_for("admin.pages"), code=303)

@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, g, request, session
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from ngo.extensions import db
@@ -42,13 +43,27 @@ SYSTEMS = (
 )
 
 
+UNKNOWN_BROWSER = "Unknown browser"
+
+
 def browser_summary(user_agent: str) -> str:
-    """A User-Agent as a person would name it: "Firefox on Linux"."""
+    """A User-Agent as a person would name it, as stored: "Firefox on Linux"."""
     browser = next((name for key, name in BROWSERS if key in user_agent), "")
     system = next((name for key, name in SYSTEMS if key in user_agent), "")
     if browser and system:
         return f"{browser} on {system}"
-    return browser or system or "Unknown browser"
+    return browser or system or UNKNOWN_BROWSER
+
+
+def browser_name(stored: str | None) -> str:
+    """A session's browser as `browser_summary` stored it, in the page's language."""
+    if not stored or stored == UNKNOWN_BROWSER:
+        return _("Unknown browser")
+    browser, on, system = stored.partition(" on ")
+    if on and browser and system:
+        # Translators: a web browser and the system it runs on: "Firefox on Linux".
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return stored
 
 
 def client_key() -> str:

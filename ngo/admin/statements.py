@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -164,17 +165,21 @@ def _editor(statement: Statement | None):
     elif statement is not None and form.version.data and form.version.data != current:
         # Someone saved since this editor opened the page: do not overwrite silently.
         form.form_errors.append(
-            "Someone else saved this statement while you were editing it. Your text "
-            "is kept below. Open the statement in another tab to see their version; "
-            "press Save again to replace it with yours."
+            _(
+                "Someone else saved this statement while you were editing it. Your "
+                "text is kept below. Open the statement in another tab to see their "
+                "version; press Save again to replace it with yours."
+            )
         )
         form.version.data = current
         status = 409
     else:
         saved = _save(form, statement, body)
         if saved is not None:
-            state = "published" if saved.is_published else "draft"
-            flash(f"Saved “{saved.title}” ({state}).")
+            if saved.is_published:
+                flash(_("Saved “%(title)s” (published).", title=saved.title))
+            else:
+                flash(_("Saved “%(title)s” (draft).", title=saved.title))
             return redirect(
                 url_for("admin.edit_statement", statement_id=saved.id), code=303
             )
@@ -258,8 +263,10 @@ def _save(
         db.session.rollback()
         current_app.logger.warning("statement save collided", exc_info=True)
         form.form_errors.append(
-            "Someone else saved a statement or organisation with the same name or slug "
-            "at the same moment. Check the form and press Save again."
+            _(
+                "Someone else saved a statement or organisation with the same name or "
+                "slug at the same moment. Check the form and press Save again."
+            )
         )
         return None
     return statement

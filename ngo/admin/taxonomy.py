@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from ngo.admin.audit import changes, record
@@ -23,7 +25,7 @@ def _path(tree: CategoryTree, category: Category) -> str:
 def _parent_choices(tree: CategoryTree, category: Category | None) -> list:
     """Where a category may go: the top level or any category outside its own branch."""
     excluded = set(tree.descendant_ids(category.id)) if category is not None else set()
-    choices = [choice(0, "None (a top-level category)")]
+    choices = [choice(0, _("None (a top-level category)"))]
     stack = list(reversed(tree.roots))
     while stack:
         node = stack.pop()
@@ -91,7 +93,7 @@ def new_category():
             )
 
         if _commit(form, create):
-            flash(f"Category “{name}” added.")
+            flash(_("Category “%(name)s” added.", name=name))
             return redirect(url_for("admin.categories"), code=303)
     status = 422 if form.errors else 200
     return render_template("admin/category_form.html", form=form, category=None), status
@@ -142,7 +144,7 @@ def edit_category(category_id):
                 record("category.update", category, details=details)
 
         if _commit(form, update):
-            flash(f"Category “{name}” saved.")
+            flash(_("Category “%(name)s” saved.", name=name))
             return redirect(url_for("admin.categories"), code=303)
     status = 422 if form.errors else 200
     return _category_page(form, category, tree, status=status)
@@ -190,15 +192,19 @@ def delete_category(category_id):
     children = tree.children.get(category.id, [])
     problem = None
     if in_use:
-        problem = (
-            f"“{category.name}” cannot be deleted: {in_use} statement"
-            f"{'s use' if in_use != 1 else ' uses'} it. Take it off "
-            f"{'those statements' if in_use != 1 else 'that statement'} first."
+        problem = ngettext(
+            "“%(name)s” cannot be deleted: %(num)d statement uses it. Take it off "
+            "that statement first.",
+            "“%(name)s” cannot be deleted: %(num)d statements use it. Take it off "
+            "those statements first.",
+            in_use,
+            name=category.name,
         )
     elif children:
-        problem = (
-            f"“{category.name}” cannot be deleted: it has sub-categories. Move or "
-            "delete them first."
+        problem = _(
+            "“%(name)s” cannot be deleted: it has sub-categories. Move or delete them "
+            "first.",
+            name=category.name,
         )
     if problem is None:
         name = category.name
@@ -208,9 +214,11 @@ def delete_category(category_id):
             db.session.commit()
         except IntegrityError:  # a statement took it up in the meantime
             db.session.rollback()
-            problem = f"“{name}” cannot be deleted: a statement uses it now."
+            problem = _(
+                "“%(name)s” cannot be deleted: a statement uses it now.", name=name
+            )
         else:
-            flash(f"Category “{name}” deleted.")
+            flash(_("Category “%(name)s” deleted.", name=name))
             return redirect(url_for("admin.categories"), code=303)
     form = _edit_category_form(category, tree, formdata=None)
     return _category_page(form, category, tree, status=409, problem=problem)
@@ -226,7 +234,7 @@ def _commit(form, write=None) -> bool:
     except IntegrityError:
         db.session.rollback()
         form.form_errors.append(
-            "Someone else saved the same name or slug at the same moment. Try again."
+            _("Someone else saved the same name or slug at the same moment. Try again.")
         )
         return False
     return True
@@ -278,7 +286,7 @@ def new_organisation():
             made.append(organisation.id)
 
         if _commit(form, create):
-            flash(f"Organisation “{form.name.data}” added.")
+            flash(_("Organisation “%(name)s” added.", name=form.name.data))
             return redirect(
                 url_for("admin.edit_organisation", organisation_id=made[0]), code=303
             )
@@ -307,7 +315,7 @@ def edit_organisation(organisation_id):
         if details:
             record("organisation.update", organisation, details=details)
         if _commit(form):
-            flash(f"Organisation “{organisation.name}” saved.")
+            flash(_("Organisation “%(name)s” saved.", name=organisation.name))
             return redirect(
                 url_for("admin.edit_organisation", organisation_id=organisation.id),
                 code=303,
@@ -347,9 +355,13 @@ def delete_organisation(organisation_id):
     )
     problem = None
     if count:
-        problem = (
-            f"“{organisation.name}” cannot be deleted: it signs {count} statement"
-            f"{'s' if count != 1 else ''}. Take it off the signatories first."
+        problem = ngettext(
+            "“%(name)s” cannot be deleted: it signs %(num)d statement. Take it off the "
+            "signatories first.",
+            "“%(name)s” cannot be deleted: it signs %(num)d statements. Take it off "
+            "the signatories first.",
+            count,
+            name=organisation.name,
         )
     else:
         name = organisation.name
@@ -359,9 +371,11 @@ def delete_organisation(organisation_id):
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            problem = f"“{name}” cannot be deleted: it signs a statement now."
+            problem = _(
+                "“%(name)s” cannot be deleted: it signs a statement now.", name=name
+            )
         else:
-            flash(f"Organisation “{name}” deleted.")
+            flash(_("Organisation “%(name)s” deleted.", name=name))
             return redirect(url_for("admin.organisations"), code=303)
     form = OrganisationForm(
         organisation=organisation,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ngo.admin.audit import changes, record
-from ngo.admin.forms import UserEditForm, UserForm
+from ngo.admin.forms import UserEditForm, UserForm, role_name
 from ngo.admin.sessions import end_sessions_of, start_session
 from ngo.admin.views import bp, paginate, requires
 from ngo.extensions import db
@@ -33,7 +34,13 @@ def new_user():
         db.session.flush()
         record("user.create", user, details=f"role: {user.role}")
         db.session.commit()
-        flash(f"User {user.email} created as {user.role}.")
+        flash(
+            _(
+                "User %(email)s created as %(role)s.",
+                email=user.email,
+                role=role_name(user.role),
+            )
+        )
         return redirect(url_for("admin.users"), code=303)
     form.password.data = form.confirm.data = ""
     return render_template("admin/user_form.html", form=form, user=None), (
@@ -62,8 +69,10 @@ def edit_user(user_id):
         )
         if demoting and not _other_active_admins(user):
             form.role.errors.append(
-                "This is the only active administrator: make another user an "
-                "administrator first."
+                _(
+                    "This is the only active administrator: make another user an "
+                    "administrator first."
+                )
             )
         else:
             before = {"role": user.role, "active": user.active}
@@ -79,7 +88,7 @@ def edit_user(user_id):
             db.session.commit()
             if user.id == current_user.id and form.password.data and user.active:
                 start_session(user)  # this browser goes on in a fresh session
-            flash(f"User {user.email} saved.")
+            flash(_("User %(email)s saved.", email=user.email))
             return redirect(url_for("admin.users"), code=303)
     form.password.data = form.confirm.data = ""
     return render_template("admin/user_form.html", form=form, user=user), (

@@ -12,12 +12,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ngo import caching, paging, urls
 from ngo.admin.addresses import wrap_address
 from ngo.admin.audit import ACTION_LABELS
-from ngo.admin.sessions import end_session
+from ngo.admin.forms import role_name
+from ngo.admin.sessions import browser_name, end_session
 from ngo.extensions import db
 from ngo.models import AuditLog, Comment, LoginAttempt
 
@@ -69,10 +71,11 @@ def safe_next(target: str | None) -> str:
 
 
 def here() -> str:
-    """The path (and query) of this request, for a sign-in page to come back to."""
+    """The path (and query) of this request, with its language prefix (/ru/admin/…),
+    for a sign-in page to come back to."""
     if request.method == "GET" and request.query_string:
-        return request.full_path
-    return request.path
+        return request.script_root + request.full_path
+    return request.script_root + request.path
 
 
 @bp.before_app_request
@@ -90,7 +93,7 @@ def guard():
         return None
     if not current_user.is_authenticated:
         if "_user_id" in session:  # a session the server ended: signed out, expired
-            end_session("Your session has ended. Please sign in again.")
+            end_session(_("Your session has ended. Please sign in again."))
         return redirect(url_for("admin.login", next=here()))
     view = current_app.view_functions.get(request.endpoint)
     if view is None:
@@ -102,8 +105,9 @@ def guard():
 
 @bp.app_context_processor
 def admin_helpers():
-    """Let templates ask what the current user may do (navigation, buttons)."""
-    return {"admin_can": can}
+    """Let templates ask what the current user may do (navigation, buttons), and
+    name roles and browsers in the page's language."""
+    return {"admin_can": can, "role_name": role_name, "browser_name": browser_name}
 
 
 def paginate(query, per_page: int = PER_PAGE):
