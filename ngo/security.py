@@ -84,15 +84,28 @@ def replace_bad_host() -> bool:
 
     Werkzeug refuses a Host that IDNA rejects (a label of 64+ characters, an
     empty label) or one outside TRUSTED_HOSTS, and leaves the request without a
-    URL adapter, so that even the error page could not build a link."""
-    if request_ctx.url_adapter is not None:
+    URL adapter, so that even the error page could not build a link. A Host it
+    routes but cannot decode ("xn--a": punycode that is no name) would break every
+    absolute address (canonical, hreflang, feeds), so it is refused the same way."""
+    if request_ctx.url_adapter is not None and _decodable(request.host):
         return False
+    for name in ("host", "host_url", "root_url", "url", "base_url", "url_root"):
+        request.__dict__.pop(name, None)  # cached from the Host being replaced
     request.environ["HTTP_HOST"] = _fallback_host()
     try:
         request_ctx.url_adapter = current_app.create_url_adapter(request)
     except HTTPException:
         request.host = "localhost"
         request_ctx.url_adapter = current_app.url_map.bind("localhost")
+    return True
+
+
+def _decodable(host: str) -> bool:
+    """Whether a Host decodes as IDNA, as every absolute address needs."""
+    try:
+        host.encode("ascii").decode("idna")
+    except (UnicodeError, ValueError):
+        return False
     return True
 
 

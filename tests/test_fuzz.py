@@ -208,6 +208,9 @@ REFUSED_HOSTS = [
     b"a..b",
     b".",
     b"xn--a.example..org",
+    # Routed, but punycode that decodes to no name: no absolute address can be made.
+    b"xn--a",
+    b"xn--zz.example",
 ]
 # Hosts Werkzeug reads as no host at all: the page, as for HTTP/1.0 without Host.
 IGNORED_HOSTS = [b"\xff\xfe", b"[::1", b"example.org:port", b"", b"a b"]
@@ -236,7 +239,7 @@ def _malformed_requests(port: int, targets: Targets, identities):
     slug = targets.slugs["statement"][0]
     cases = []
     for bad in REFUSED_HOSTS:
-        for path in (b"/", b"/admin/", b"/accessibility", b"/nope"):
+        for path in (b"/", b"/admin/", b"/accessibility", b"/nope", b"/statements"):
             request = build(b"GET", path, [(b"Host", bad)])
             cases.append((f"Host {bad[:20]!r} on {path!r}", request, 400))
     for odd in IGNORED_HOSTS:
