@@ -9,7 +9,7 @@ DEMO_CATEGORY_NAMES = {
     ("Activities",): {"hy": "Գործունեություն", "ru": "Деятельность"},
     ("Activities", "Monitoring"): {"hy": "Մոնիթորինգ", "ru": "Мониторинг"},
     ("Activities", "Trainings"): {"hy": "Դասընթացներ", "ru": "Тренинги"},
-    ("Announcements",): {"hy": "Հայտարարություններ", "ru": "Объявления"},
+    ("Announcements",): {"hy": "Հաղորդումներ", "ru": "Объявления"},
     ("Announcements", "Press releases"): {
         "hy": "Մամուլի հաղորդագրություններ",
         "ru": "Пресс-релизы",
