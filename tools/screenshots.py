@@ -118,24 +118,39 @@ def seed_admin_work(app) -> None:
 
 
 def main_pages(app) -> list[tuple[str, str]]:
-    """(name, path) of each page to take: the newest statement and the first
-    top-level category."""
+    """(name, path) of each page to take: the newest statement in the default
+    language and its Armenian version (the demo's lead has one), the first top-level
+    category; public pages and the sign-in form first, then the signed-in admin."""
+    default = app.config["DEFAULT_LANGUAGE"]
     with app.app_context():
-        statement = db.session.scalars(
+        newest = (
             db.select(Statement)
             .where(Statement.status == "published")
-            .order_by(Statement.published_at.desc())
+            .order_by(Statement.published_at.desc(), Statement.id)
+        )
+        statement = db.session.scalars(
+            newest.where(Statement.language == default)
+        ).first()
+        armenian = db.session.scalars(
+            newest.where(
+                Statement.language == "hy",
+                Statement.translation_group == statement.translation_group,
+            )
         ).first()
         category = db.session.scalars(
             db.select(Category)
             .where(Category.parent_id.is_(None))
             .order_by(Category.id)
         ).first()
-        return [
+        pages = [
             ("home", "/"),
             ("statement", f"/statements/{statement.slug}"),
             ("category", f"/category/{category.slug}"),
             ("accessibility", "/accessibility"),
+        ]
+        if armenian is not None:
+            pages.append(("statement-hy", f"/hy/statements/{armenian.slug}"))
+        return pages + [
             ("admin-login", "/admin/login"),
             ("admin-dashboard", "/admin/"),
             ("admin-comments", "/admin/comments"),
