@@ -10,12 +10,16 @@ the brackets is data (titles, names, emails), or a word nobody marked.
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import flask_babel
 import pytest
+from babel.messages.pofile import read_po
+from babel.support import Translations
 from flask_babel import Domain
 
 from ngo.extensions import db
+from ngo.i18n import ENVIRON_KEY
 from ngo.models import Statement
 from tests.commenting import add_comment
 from tests.staff import PASSWORD, make_user, text_of
@@ -323,3 +327,33 @@ def test_signing_in_and_its_refusals_come_from_the_catalog(app, client, stand_in
     assert locked.status_code == 429
     assert "⟦Too many failed sign-in attempts." in locked.get_data(as_text=True)
     assert unmarked(locked, data) == []
+
+
+@pytest.mark.parametrize("language", ["hy", "ru"])
+def test_the_admin_catalog_never_hides_a_public_translation(app, language):
+    """The catalogs are merged, the admin's last: a message of the admin still
+    waiting for its translator (an untranslated plural is compiled as English)
+    must not change a word of the public pages."""
+    folder = Path(app.root_path) / "translations"
+    with open(folder / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        public = [m for m in read_po(fh, locale=language) if m.id]
+    alone = Translations.load(str(folder), [language], domain="messages")
+    with app.test_request_context(environ_overrides={ENVIRON_KEY: language}):
+        merged = flask_babel.get_translations()
+        for message in public:
+            if isinstance(message.id, tuple):
+                for n in (1, 2, 5):
+                    args = (*message.id, n)
+                    if message.context:
+                        got = merged.unpgettext(message.context, *args)
+                        want = alone.unpgettext(message.context, *args)
+                    else:
+                        got, want = merged.ungettext(*args), alone.ungettext(*args)
+                    assert got == want, (message.id, n)
+            elif message.context:
+                got = merged.upgettext(message.context, message.id)
+                assert got == alone.upgettext(message.context, message.id), message.id
+            else:
+                assert merged.ugettext(message.id) == alone.ugettext(message.id), (
+                    message.id
+                )
