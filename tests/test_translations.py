@@ -94,11 +94,14 @@ def placeholders(text: str) -> set[str]:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_a_message_in_both_catalogs_is_translated_the_same(language):
     """The catalogs are merged (the admin's last): a word both have ("Reset",
-    "Name") must not change on the public pages because the admin reads it so."""
-    public = {m.id: m.string for m in catalog(language, "messages") if m.id}
+    "Name") must not change on the public pages because the admin reads it so. A
+    message with a context (pgettext) is another key, and may read otherwise."""
+    public = {
+        (m.context, m.id): m.string for m in catalog(language, "messages") if m.id
+    }
     differ = [
-        (m.id, public[m.id], m.string)
+        (m.id, public[(m.context, m.id)], m.string)
         for m in catalog(language, "admin")
-        if m.id in public and m.string != public[m.id]
+        if (m.context, m.id) in public and m.string != public[(m.context, m.id)]
     ]
     assert not differ, differ
