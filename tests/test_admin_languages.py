@@ -318,7 +318,8 @@ def test_every_word_of_the_admins_busiest_pages_comes_from_the_catalog(
 
 def test_signing_in_and_its_refusals_come_from_the_catalog(app, client, stand_in):
     make_user(app, "editor", "ed@example.org")
-    data = {app.config["SITE_NAME"], "ed@example.org"}
+    # The site's name, the email typed, and the switcher's languages (their own names).
+    data = {app.config["SITE_NAME"], "ed@example.org", "Հայերեն", "English", "Русский"}
     wrong = sign_in(client, "/ru", "ed@example.org", password="not it")
     assert wrong.status_code == 422
     assert unmarked(wrong, data) == []
