@@ -8,6 +8,9 @@ _axe = Axe()
 
 def axe_violations(page) -> list[dict]:
     """The violations axe finds on the page, each with its rule id and failing nodes."""
+    if getattr(page, "ngo_javascript", True) is False:
+        # axe-core is injected as a script: with JavaScript off it never answers.
+        raise AssertionError("axe needs a page with JavaScript on")
     results = _axe.run(
         page,
         options={

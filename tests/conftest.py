@@ -230,7 +230,9 @@ def page_factory(browser):
             **options,
         )
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.ngo_javascript = javascript  # tests/axe.py refuses a page without it
+        return page
 
     yield new_page
     for context in contexts:
