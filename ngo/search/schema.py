@@ -25,11 +25,11 @@ _FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
 NAMES = frozenset({TABLE, *(f"{TABLE}_{shadow}" for shadow in _FTS5_SHADOWS)})
 
 SQLITE_CREATE = (
-    f"""CREATE VIRTUAL TABLE {TABLE} USING fts5(
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
         language UNINDEXED, title, summary, body, names,
         tokenize = "unicode61 remove_diacritics 2"
     )""",
-    f"""CREATE TRIGGER {TABLE}_forget AFTER DELETE ON statement BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_forget AFTER DELETE ON statement BEGIN
         DELETE FROM {TABLE} WHERE rowid = old.id;
     END""",
 )
@@ -39,13 +39,13 @@ SQLITE_DROP = (
 )
 
 POSTGRESQL_CREATE = (
-    f"""CREATE TABLE {TABLE} (
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         statement_id INTEGER PRIMARY KEY
             REFERENCES statement (id) ON DELETE CASCADE,
         language VARCHAR(16) NOT NULL,
         document TSVECTOR NOT NULL
     )""",
-    f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_document ON {TABLE} USING gin (document)",
     # Only where the server was built with lz4 (PostgreSQL 14 and later).
     f"""DO $$ BEGIN
         IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression'
@@ -67,7 +67,8 @@ def statements(dialect: str, create: bool) -> tuple[str, ...]:
 
 
 def _create(target, connection, **kw) -> None:
-    """After create_all: the index's table beside the models' tables."""
+    """After create_all: the index's table beside the models' tables (again for a
+    second app on the same database: every statement is IF NOT EXISTS)."""
     for statement in statements(connection.dialect.name, create=True):
         connection.execute(text(statement))
 
