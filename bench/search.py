@@ -41,8 +41,9 @@ TARGET_MEDIAN_MS = 20
 
 QUERIES = {
     "common words": ["rights", "police", "freedom", "human rights", "detention"],
-    # Made-up places of generated English titles: each in a few of them.
-    "rare words": [place(number) for number in (777, 1501, 2345, 3210, 4000)],
+    # Made-up places of generated English titles (statement 1 + 11 k is English):
+    # each in a dozen or so titles.
+    "rare words": [place(1 + 11 * k) for k in (70, 136, 213, 290, 364)],
     "phrases": [
         "independent living",
         "environmental defenders",

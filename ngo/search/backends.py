@@ -225,10 +225,10 @@ class PostgresBackend:
         matches most rows, and the planner would read (and decompress) every
         tsvector to check it instead of taking the rows the index gives."""
         connection.execute(text("SET LOCAL enable_seqscan = off"))
-        try:
-            yield
-        finally:
-            connection.execute(text("RESET enable_seqscan"))
+        yield
+        # Not in a `finally`: a failed query's transaction is rolled back, and
+        # SET LOCAL with it.
+        connection.execute(text("RESET enable_seqscan"))
 
     def count(self, connection: Connection, query: Query) -> int:
         """How many statements match."""
