@@ -51,10 +51,12 @@ class Results:
 
     @property
     def has_prev(self) -> bool:
+        """Whether a page comes before this one."""
         return self.page > 1
 
     @property
     def has_next(self) -> bool:
+        """Whether a page comes after this one."""
         return self.page < self.pages
 
     @property

@@ -5,7 +5,8 @@ Both engines are given these tokens, never text they tokenise their own way and
 never what a reader typed: a token is a run of letters and digits, folded (NFKD,
 accents and other combining marks dropped, case folded), so "Éte" is "ete", "ё" is
 "е", "և" is "եւ", and the Armenian marks written inside a word ("ինչո՞ւ") do not
-split it. The same folding decides which words of a snippet are marked.
+split it. The same folding decides which words of a snippet are marked
+(ngo.search.snippets).
 """
 
 from __future__ import annotations
@@ -31,9 +32,6 @@ MAX_INDEXED_CHARACTERS = 300_000
 # joiners and soft hyphens: dropped, so the word stays whole.
 _IN_WORD = "\u055b\u055c\u055e\u00ad\u200b\u200c\u200d\u2060\ufeff"
 TOKEN = re.compile(r"[^\W_]+")
-# A word as written (before folding): letters and digits with the marks and
-# in-word characters folding drops.
-_WRITTEN_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f" + _IN_WORD + "])+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _SKIPPED_ELEMENTS = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
@@ -96,12 +94,6 @@ def body_tokens(html: str) -> tuple[str, ...]:
     return tuple(tokens(plain_text(html)))
 
 
-def written_words(text: str):
-    """(start, end, folded tokens) of each word of a text as it is written."""
-    for match in _WRITTEN_WORD.finditer(text):
-        yield match.start(), match.end(), TOKEN.findall(fold(match.group()))
-
-
 @dataclass(frozen=True)
 class Query:
     """A reader's query read as words: what is searched, never how it was typed.
@@ -115,12 +107,6 @@ class Query:
     terms: tuple[str, ...] = ()
     prefix: bool = False
     problem: str | None = None
-
-    def matches(self, token: str) -> bool:
-        """Whether a folded token is one of the words looked for."""
-        if token in self.terms:
-            return True
-        return self.prefix and token.startswith(self.terms[-1])
 
 
 def read_query(raw: str | None) -> Query:
