@@ -162,6 +162,7 @@ def measure(url: str, rounds: int) -> dict:
             found[query] = {
                 "group": group,
                 "total": results.total,
+                "more": results.more,
                 "search_ms": engine_ms,
                 "page_ms": page_ms,
             }
@@ -247,7 +248,8 @@ def main() -> None:
             print(f"{backend}: median {median:.1f} ms is over {TARGET_MEDIAN_MS} ms")
     print("\nmatches per query:")
     for query, data in report["backends"][backends[0]]["queries"].items():
-        print(f"  {data['group']:14} {query!r}: {data['total']:,}")
+        more = "more than " if data["more"] else ""
+        print(f"  {data['group']:14} {query!r}: {more}{data['total']:,}")
     sys.exit(1 if failed else 0)
 
 

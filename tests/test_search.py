@@ -415,6 +415,48 @@ def test_results_are_paginated_with_the_query_kept(client, make_statement):
         assert search(client, "sandpiper", page=bad).status_code == 404, bad
 
 
+def test_past_the_ranked_window_older_matches_follow_newest_first(
+    client, make_statement, monkeypatch
+):
+    """The newest RANK_WINDOW matches are ranked; a title match older than them
+    comes after them, with the other older matches, newest first."""
+    monkeypatch.setattr("ngo.search.engine.RANK_WINDOW", 3)
+    monkeypatch.setattr("ngo.search.backends.RANK_WINDOW", 3)
+    make_statement(title="Turnstone in the title", slug="oldest-title-match")
+    for number in range(5):
+        make_statement(
+            title=f"Report {number}",
+            body="<p>A turnstone was seen.</p>",
+            slug=f"body-{number}",
+        )
+    make_statement(title="Turnstone again", slug="newest-title-match")
+    response = search(client, "turnstone")
+    assert found_slugs(response) == [
+        "newest-title-match",  # the ranked three: the title match first
+        "body-4",
+        "body-3",
+        "body-2",  # then the older ones, newest first
+        "body-1",
+        "body-0",
+        "oldest-title-match",
+    ]
+    assert "The 3 newest of them are in order of relevance" in text_of(response)
+
+
+def test_past_the_count_limit_the_page_says_more_than(
+    client, make_statement, monkeypatch
+):
+    monkeypatch.setattr("ngo.search.engine.COUNT_LIMIT", 5)
+    for number in range(8):
+        make_statement(title=f"Dunlin count {number}00")
+    response = search(client, "dunlin")
+    assert summary_of(response) == "More than 5 results for «dunlin»"
+    assert len(found_slugs(response)) == 8  # the page is full as far as it goes
+    assert (
+        summary_of(search(client, "dunlin count 7")) == "1 result for «dunlin count 7»"
+    )
+
+
 def test_the_rebuild_command_fills_an_emptied_index(
     app, client, runner, make_statement
 ):

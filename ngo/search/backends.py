@@ -1,7 +1,8 @@
 """The two engines behind one interface: SQLite FTS5 and PostgreSQL full text.
 
 Each is given the same folded tokens (ngo.search.text) and answers the same four
-questions: how many published statements match a query, the ids of one stretch of
+questions: how many published statements match a query (up to COUNT_LIMIT), the ids
+of one stretch of
 the ranked window (the RANK_WINDOW newest matches, those in the reader's language
 first, then by relevance), the ids of one stretch of the older matches (newest
 first), and what to write when statements change. Queries are built from tokens
@@ -26,6 +27,9 @@ from ngo.search.text import Query, body_tokens, tokens
 # more ranks these and lists the older ones after them, newest first, so a common
 # word costs a bounded amount of ranking however large the archive.
 RANK_WINDOW = 200
+# Matches are counted up to this many ("more than 10,000 results"): counting every
+# one of a word most statements hold costs more than the rest of the search.
+COUNT_LIMIT = 10_000
 _CHUNK = 500
 
 
@@ -66,12 +70,13 @@ class Fts5Backend:
         """Nothing to set for a search on SQLite."""
         yield
 
-    def count(self, connection: Connection, query: Query) -> int:
-        """How many statements match."""
-        return connection.execute(
-            text(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH :q"),
-            {"q": self.match(query)},
-        ).scalar_one()
+    def count(self, connection: Connection, query: Query, limit: int) -> int:
+        """How many statements match, counting no further than `limit`."""
+        sql = f"""SELECT count(*) FROM (
+                      SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :limit
+                  )"""
+        parameters = {"q": self.match(query), "limit": limit}
+        return connection.execute(text(sql), parameters).scalar_one()
 
     def ranked(
         self,
@@ -230,12 +235,13 @@ class PostgresBackend:
         # SET LOCAL with it.
         connection.execute(text("RESET enable_seqscan"))
 
-    def count(self, connection: Connection, query: Query) -> int:
-        """How many statements match."""
-        return connection.execute(
-            text(f"SELECT count(*) FROM {TABLE} WHERE {self._MATCH}"),
-            {"q": self.match(query)},
-        ).scalar_one()
+    def count(self, connection: Connection, query: Query, limit: int) -> int:
+        """How many statements match, counting no further than `limit`."""
+        sql = f"""SELECT count(*) FROM (
+                      SELECT 1 FROM {TABLE} WHERE {self._MATCH} LIMIT :limit
+                  ) AS found"""
+        parameters = {"q": self.match(query), "limit": limit}
+        return connection.execute(text(sql), parameters).scalar_one()
 
     def ranked(
         self,

@@ -1,12 +1,12 @@
 """Search: one interface over both engines.
 
 `search(text, language, page)` reads the reader's words (ngo.search.text), asks the
-database's engine (ngo.search.backends) how many published statements match and
-which ones fall on the page, and gives back `Results`: the statements with their
-titles and snippets marked safely (ngo.search.snippets), the total, and what a
-pager needs. Results in the page's language come first; the newest RANK_WINDOW
-matches are ranked by relevance (bm25 on SQLite, ts_rank_cd on PostgreSQL) and any
-older ones follow, newest first.
+database's engine (ngo.search.backends) how many published statements match (up to
+COUNT_LIMIT: past that, "more than") and which ones fall on the page, and gives
+back `Results`: the statements with their titles and snippets marked safely
+(ngo.search.snippets), the total, and what a pager needs. Results in the page's
+language come first; the newest RANK_WINDOW matches are ranked by relevance (bm25
+on SQLite, ts_rank_cd on PostgreSQL) and any older ones follow, newest first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import load_only
 
 from ngo.extensions import db
 from ngo.models import Statement
-from ngo.search.backends import RANK_WINDOW, backend_for
+from ngo.search.backends import COUNT_LIMIT, RANK_WINDOW, backend_for
 from ngo.search.snippets import highlight, opening, snippet
 from ngo.search.text import Query, plain_text, read_query
 
@@ -41,7 +41,9 @@ class Results:
     query: Query
     page: int = 1
     per_page: int = PER_PAGE
+    # How many statements match, up to COUNT_LIMIT; `more`: and there are more.
     total: int = 0
+    more: bool = False
     hits: list[Hit] = field(default_factory=list)
 
     @property
@@ -106,9 +108,10 @@ def search(
     connection = db.session.connection()
     backend = backend_for(connection)
     with backend.reading(connection):
-        results.total = backend.count(connection, query)
+        counted = backend.count(connection, query, COUNT_LIMIT + 1)
+        results.total, results.more = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
         ids = []
-        if results.total:
+        if (page - 1) * per_page < results.total:  # a page past the end: no rows
             ids = _page_ids(
                 backend, connection, query, language, page, per_page, results.total
             )
