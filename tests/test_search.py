@@ -447,6 +447,9 @@ def test_past_the_count_limit_the_page_says_more_than(
     client, make_statement, monkeypatch
 ):
     monkeypatch.setattr("ngo.search.engine.COUNT_LIMIT", 5)
+    # Counted only when the ranked window is full (else its length is the count).
+    monkeypatch.setattr("ngo.search.engine.RANK_WINDOW", 3)
+    monkeypatch.setattr("ngo.search.backends.RANK_WINDOW", 3)
     for number in range(8):
         make_statement(title=f"Dunlin count {number}00")
     response = search(client, "dunlin")

@@ -78,25 +78,18 @@ class Fts5Backend:
         parameters = {"q": self.match(query), "limit": limit}
         return connection.execute(text(sql), parameters).scalar_one()
 
-    def ranked(
-        self,
-        connection: Connection,
-        query: Query,
-        language: str,
-        offset: int,
-        limit: int,
-    ) -> list[int]:
-        """Ids of the ranked window's rows offset .. offset + limit."""
+    def ranked(self, connection: Connection, query: Query, language: str) -> list[int]:
+        """Ids of the ranked window: the RANK_WINDOW newest matches, those in the
+        language first, then by relevance."""
         sql = f"""
             SELECT id FROM (
                 SELECT rowid AS id, language, {self._SCORE} AS score
                 FROM {TABLE} WHERE {TABLE} MATCH :q
                 ORDER BY rowid DESC LIMIT :window
             )
-            ORDER BY language = :language DESC, score, id DESC
-            LIMIT :limit OFFSET :offset"""
+            ORDER BY language = :language DESC, score, id DESC"""
         parameters = {"q": self.match(query), "window": RANK_WINDOW}
-        parameters |= {"language": language, "limit": limit, "offset": offset}
+        parameters["language"] = language
         return list(connection.execute(text(sql), parameters).scalars())
 
     def newest(
@@ -243,25 +236,18 @@ class PostgresBackend:
         parameters = {"q": self.match(query), "limit": limit}
         return connection.execute(text(sql), parameters).scalar_one()
 
-    def ranked(
-        self,
-        connection: Connection,
-        query: Query,
-        language: str,
-        offset: int,
-        limit: int,
-    ) -> list[int]:
-        """Ids of the ranked window's rows offset .. offset + limit."""
+    def ranked(self, connection: Connection, query: Query, language: str) -> list[int]:
+        """Ids of the ranked window: the RANK_WINDOW newest matches, those in the
+        language first, then by relevance."""
         sql = f"""
             SELECT statement_id FROM (
                 SELECT statement_id, language, document FROM {TABLE}
                 WHERE {self._MATCH}
                 ORDER BY statement_id DESC LIMIT :window
             ) AS newest
-            ORDER BY language = :language DESC, {self._SCORE} DESC, statement_id DESC
-            LIMIT :limit OFFSET :offset"""
+            ORDER BY language = :language DESC, {self._SCORE} DESC, statement_id DESC"""
         parameters = {"q": self.match(query), "window": RANK_WINDOW}
-        parameters |= {"language": language, "limit": limit, "offset": offset}
+        parameters["language"] = language
         return list(connection.execute(text(sql), parameters).scalars())
 
     def newest(

@@ -67,23 +67,23 @@ class Results:
         return min(self.total, RANK_WINDOW)
 
 
-def _page_ids(
-    backend,
-    connection,
-    query: Query,
-    language: str,
-    page: int,
-    per_page: int,
-    total: int,
-) -> list[int]:
-    """The ids of one page: from the ranked window, then from the older matches."""
-    offset = (page - 1) * per_page
-    window = min(total, RANK_WINDOW)
-    ids: list[int] = []
-    if offset < window:
-        ids = backend.ranked(connection, query, language, offset, per_page)
-    if len(ids) < per_page and total > window:
-        start = max(offset, window)
+def _count_and_page(backend, connection, results: Results, language: str) -> list:
+    """Count the matches and give the ids of the page: from the ranked window, then
+    from the older matches. A window that is not full holds every match, so then
+    its length is the count and no other query is needed."""
+    query, per_page = results.query, results.per_page
+    window = backend.ranked(connection, query, language)
+    if len(window) < RANK_WINDOW:
+        results.total = len(window)
+    else:
+        counted = backend.count(connection, query, COUNT_LIMIT + 1)
+        results.total, results.more = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+    offset = (results.page - 1) * per_page
+    if offset >= results.total:  # a page past the end
+        return []
+    ids = window[offset : offset + per_page]
+    if len(ids) < per_page and results.total > len(window):
+        start = max(offset, len(window))
         ids += backend.newest(connection, query, start, per_page - len(ids))
     return ids
 
@@ -108,13 +108,7 @@ def search(
     connection = db.session.connection()
     backend = backend_for(connection)
     with backend.reading(connection):
-        counted = backend.count(connection, query, COUNT_LIMIT + 1)
-        results.total, results.more = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
-        ids = []
-        if (page - 1) * per_page < results.total:  # a page past the end: no rows
-            ids = _page_ids(
-                backend, connection, query, language, page, per_page, results.total
-            )
+        ids = _count_and_page(backend, connection, results, language)
     if ids:
         # By id alone: with the status in the WHERE clause, SQLite reads the whole
         # (status, published_at) index instead of the ten rows.
