@@ -6,7 +6,7 @@ COUNT_LIMIT: past that, "more than") and which ones fall on the page, and gives
 back `Results`: the statements with their titles and snippets marked safely
 (ngo.search.snippets), the total, and what a pager needs. Results in the page's
 language come first; the newest RANK_WINDOW matches are ranked by relevance (bm25
-on SQLite, ts_rank_cd on PostgreSQL) and any older ones follow, newest first.
+on SQLite, ts_rank on PostgreSQL) and any older ones follow, newest first.
 """
 
 from __future__ import annotations
