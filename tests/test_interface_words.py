@@ -28,13 +28,17 @@ NO_WORDS = re.compile(r"[\d\s()|·.,:“”«»\u00a0\u202f]*")
 
 
 class StandIn:
-    """A catalog that translates every message into a marked copy of itself."""
+    """A catalog that translates every message into a marked copy of itself
+    (between ⟦ and ⟧, or the marks given)."""
+
+    def __init__(self, opening: str = "⟦", closing: str = "⟧"):
+        self.opening, self.closing = opening, closing
 
     def ugettext(self, message):
-        return f"⟦{message}⟧"
+        return f"{self.opening}{message}{self.closing}"
 
     def ungettext(self, singular, plural, n):
-        return f"⟦{singular if n == 1 else plural}⟧"
+        return self.ugettext(singular if n == 1 else plural)
 
     def upgettext(self, context, message):
         return self.ugettext(message)

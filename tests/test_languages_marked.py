@@ -11,6 +11,7 @@ import flask_babel
 import pytest
 
 from tests.commenting import add_comment, client_headers, form_fields
+from tests.test_interface_words import StandIn
 
 # What is written the same in every language: font names, spacings, colour codes,
 # ratios and what readers typed (made of digits here). The honeypot's label is for
@@ -21,29 +22,11 @@ KEPT = re.compile(
 MINE = ("a11y", "comments")
 
 
-class Marked:
-    """A catalog that translates every message into itself between « and »."""
-
-    def ugettext(self, message):
-        return f"«{message}»"
-
-    def ungettext(self, singular, plural, n):
-        return f"«{singular if n == 1 else plural}»"
-
-    def upgettext(self, context, message):
-        return f"«{message}»"
-
-    def unpgettext(self, context, singular, plural, n):
-        return f"«{singular if n == 1 else plural}»"
-
-    gettext, ngettext = ugettext, ungettext
-    pgettext, npgettext = upgettext, unpgettext
-
-
 @pytest.fixture
 def marked(monkeypatch):
-    """Every translation goes through `Marked`."""
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", lambda self: Marked())
+    """Every translation goes through a stand-in catalog marking it with « »."""
+    marks = StandIn("«", "»")
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", lambda self: marks)
 
 
 class _Words(HTMLParser):
