@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
     func,
     select,
     text,
@@ -292,8 +293,19 @@ class Statement(db.Model):
 
     @property
     def is_published(self) -> bool:
-        """Whether the public may read it."""
-        return self.status == "published"
+        """Whether the public may read it: published, and its date has come (a
+        statement published with a later date is scheduled: the date is the gate)."""
+        return self.status == "published" and self.published_at <= utcnow()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published with a date still to come: public from that date, by itself."""
+        return self.status == "published" and self.published_at > utcnow()
+
+    @classmethod
+    def public(cls):
+        """The SQL condition of `is_published`, for every public query."""
+        return and_(cls.status == "published", cls.published_at <= utcnow())
 
     def __repr__(self) -> str:
         return f"<Statement {self.slug}>"
