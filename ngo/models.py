@@ -1,4 +1,5 @@
-"""The site's data: statements, categories, signatories, views, comments and staff."""
+"""The site's data: statements, categories, tags, signatories, views, comments, staff
+and what a WordPress import brought (old addresses, WordPress ids)."""
 
 from __future__ import annotations
 
@@ -163,6 +164,42 @@ class StatementCategory(db.Model):
     category: Mapped[Category] = relationship()
 
 
+class Tag(db.Model):
+    """A tag: a flat label of statements, with an archive page of its own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # casefold() can make a name up to three times longer ("ß" -> "ss").
+    name_key: Mapped[str] = mapped_column(String(600), unique=True)
+
+    @validates("name")
+    def _keep_key(self, _field: str, name: str) -> str:
+        """Every new name brings its key along."""
+        self.name_key = name_key(name)
+        return name
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+class StatementTag(db.Model):
+    """A statement's tag, in the order the statement lists its tags."""
+
+    __tablename__ = "statement_tag"
+    __table_args__ = (Index("ix_statement_tag_tag_id", "tag_id", "statement_id"),)
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tag.id", ondelete="RESTRICT"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    tag: Mapped[Tag] = relationship()
+
+
 class Signature(db.Model):
     """One organisation's place in the ordered list of a statement's signatories."""
 
@@ -259,6 +296,9 @@ class Statement(db.Model):
     category_links: Mapped[list[StatementCategory]] = relationship(
         order_by="StatementCategory.position", cascade="all, delete-orphan"
     )
+    tag_links: Mapped[list[StatementTag]] = relationship(
+        order_by="StatementTag.position", cascade="all, delete-orphan"
+    )
     signatures: Mapped[list[Signature]] = relationship(
         back_populates="statement",
         order_by="Signature.position",
@@ -284,6 +324,10 @@ class Statement(db.Model):
         self.category_links = _links_in_order(
             self.category_links, categories, "category", StatementCategory
         )
+
+    def set_tags(self, tags: list[Tag]) -> None:
+        """Give the statement these tags, in this order."""
+        self.tag_links = _links_in_order(self.tag_links, tags, "tag", StatementTag)
 
     def set_signatories(self, organisations: list[Organisation]) -> None:
         """Make these organisations the signatories, in this order."""
@@ -570,3 +614,41 @@ class StaffSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<StaffSession {self.id} of user {self.user_id}>"
+
+
+OLD_ADDRESS_TARGETS = ("statement", "page", "category", "tag")
+
+
+class OldAddress(db.Model):
+    """An address of the site this one replaced: it answers 301 to its target.
+
+    `path` is the key ngo.old_addresses makes of a path and query
+    ("/2023/09/19/slug", "/?p=123"); the target is a statement, page, category or
+    tag by id, its current address made when asked (so a new slug is followed).
+    """
+
+    __tablename__ = "old_address"
+    __table_args__ = (
+        CheckConstraint(
+            "target_kind IN ('statement', 'page', 'category', 'tag')",
+            name="target_kind",
+        ),
+    )
+
+    path: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(Integer)
+
+
+class WordpressItem(db.Model):
+    """What a WordPress id was imported as, so that importing again updates it.
+
+    kind: "statement", "page", "category", "tag" or "comment"; wordpress_id: the
+    post, term or comment id in the export; local_id: the id of the row made here.
+    """
+
+    __tablename__ = "wordpress_item"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wordpress_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    local_id: Mapped[int] = mapped_column(Integer)

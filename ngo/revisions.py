@@ -48,10 +48,15 @@ from ngo.models import (
     SiteRevision,
     Statement,
     StatementCategory,
+    StatementTag,
+    Tag,
     utcnow,
 )
 
-_PART_OF_STATEMENT = (Signature, StatementCategory)
+# A statement's tags are part of its page (StatementTag), and a tag's name and slug
+# of every page that lists it (Tag in _FRAME_FIELDS): added with the tag tables
+# (migration 0012_wordpress); the tags' pages are for the tags engineer to show.
+_PART_OF_STATEMENT = (Signature, StatementCategory, StatementTag)
 # What a statement page does not show (or shows from a slot): moves no revision.
 _NOT_SHOWN = frozenset(
     {"views", "revision", "updated_at", "created_at", "body_markdown"}
@@ -63,6 +68,7 @@ _FRAME_FIELDS = {
         {"name", "name_translations", "slug", "parent", "parent_id", "position"}
     ),
     Organisation: frozenset({"name", "slug", "website"}),
+    Tag: frozenset({"name", "slug"}),
     Page: frozenset({"title", "slug", "position", "in_footer"}),
 }
 # What of a statement the pages of its translations show (their links to it).
