@@ -1,0 +1,1 @@
+"""Moving a WordPress site over: its export read, content converted, media copied."""
