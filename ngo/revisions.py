@@ -18,10 +18,19 @@ a change at once:
   change of that kind moves this row on, never the statement table.
 
 Keys, then: a list page (home, statement lists, category, organisation) is cached
-under `site_revision()`; a statement page under its own revision and
-`frame_revision()`. Read the revision before the data it keys, or in the same
-query (`site_revision_column()` / `frame_revision_column()`): then a page can only
-be newer than its key, never older.
+under `site_revision()` and `newest_public_column()`; a statement page under its
+own revision, `frame_revision()` and `newest_version_column()`. Read the revision
+before the data it keys, or in the same query (`site_revision_column()` /
+`frame_revision_column()`): then a page can only be newer than its key, never older.
+
+Time moves pages on too, without any write: a statement published with a later
+date (scheduled) becomes public when its date comes (`Statement.public()`). The
+newest date of a public statement (`newest_public_column()`, of its group of
+translations for a statement page: `newest_version_column()`) changes at that very
+moment, since a statement coming due is newer than every public one; a key that
+holds it leaves the page that did not show it behind. The `now` these columns
+compare with is bound by `head_now()`, taken before the page is rendered, so a
+page is never older than its key here either.
 
 ORM changes are seen by the listeners below (hooked by `register()`, which the app
 factory calls), comparing values (re-assigning an unchanged website, or an
@@ -34,9 +43,9 @@ once per transaction, at the commit, so its row lock is held for an instant.
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from ngo.extensions import db
@@ -106,6 +115,45 @@ def _column(column, label: str):
     """A scalar subquery of one number of the site row, 0 when the row is missing."""
     value = select(column).where(_ROW.c.id == 1).scalar_subquery()
     return func.coalesce(value, 0).label(label)
+
+
+# The moment the head queries read as now (`head_now()` binds it).
+_NOW = bindparam("now", type_=Statement.published_at.type)
+
+
+def newest_public_column():
+    """When the newest statement the public may read was published, as a column to
+    fold into a head query (bound with `head_now()`); None before the first.
+
+    Moves on by itself when a scheduled statement's date comes: one backward probe
+    of the (status, published_at, id) index.
+    """
+    newest = select(func.max(Statement.published_at)).where(
+        Statement.status == "published", Statement.published_at <= _NOW
+    )
+    return newest.scalar_subquery().label("newest_public")
+
+
+def newest_version_column():
+    """The same within the group of translations of the statement the head query
+    reads (None for a statement on its own): a statement page links its versions,
+    a scheduled one from its date. One probe of the (translation_group, language)
+    index."""
+    version = aliased(Statement)
+    newest = select(func.max(version.published_at)).where(
+        version.translation_group == Statement.translation_group,
+        version.status == "published",
+        version.published_at <= _NOW,
+    )
+    return newest.scalar_subquery().label("newest_version")
+
+
+def head_now(dialect) -> dict:
+    """The `now` of the columns above, as the driver of this dialect takes it
+    (ngo.pagecache.HeadQuery passes its parameters as they are)."""
+    now = utcnow()
+    processor = Statement.published_at.type.bind_processor(dialect)
+    return {"now": processor(now) if processor else now}
 
 
 def bump_revision() -> dict:

@@ -23,7 +23,7 @@ from ngo.i18n import current_language
 from ngo.models import Organisation, Signature, Statement, StatementCategory
 from ngo.pagecache import HeadQuery, render_page, serve
 from ngo.paging import page_number, paginate
-from ngo.revisions import site_revision_column
+from ngo.revisions import head_now, newest_public_column, site_revision_column
 from ngo.statements.tree import local_category_tree
 
 bp = Blueprint("statements", __name__)
@@ -32,8 +32,10 @@ bp = Blueprint("statements", __name__)
 bp.add_app_template_global(local_category_tree, name="category_tree")
 # Organisations on one page of the directory.
 ORGANISATIONS_PER_PAGE = 100
-# The one query of a list page served from the cache, built once.
-_SITE_HEAD = HeadQuery(select(site_revision_column()))
+# The one query of a list page served from the cache, built once: the site revision
+# and the newest public date, which a scheduled statement moves on when its date
+# comes (ngo.revisions).
+_SITE_HEAD = HeadQuery(select(site_revision_column(), newest_public_column()))
 
 
 NEWEST = (Statement.published_at.desc(), Statement.id.desc())
@@ -166,9 +168,10 @@ def statement_page_of(query):
     return pagination
 
 
-def site_revision() -> int:
-    """The site revision: read before the data it keys, so a page is never older."""
-    return _SITE_HEAD.first(db.engine).site_revision
+def site_revision() -> tuple:
+    """The site revision and the newest public date: read before the data they
+    key, so a page is never older."""
+    return tuple(_SITE_HEAD.first(db.engine, **head_now(db.engine.dialect)))
 
 
 def list_page(template: str, context: Callable[[], dict]) -> str | bytes:
