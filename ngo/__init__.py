@@ -28,6 +28,7 @@ def create_app(test_config=None):
         health,
         i18n,
         identity,
+        media,
         pagecache,
         previews,
         revisions,
@@ -63,6 +64,7 @@ def create_app(test_config=None):
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(media.bp)
     admin.init_app(app)
     app.register_blueprint(admin.bp)
     errors.init_app(app)

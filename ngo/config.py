@@ -28,6 +28,9 @@ class Config:
     # The logo in the header and the page icon: a path to an .svg or .png file, served
     # with a content hash; empty uses the built-in ngo/static/icons/icon.svg.
     SITE_LOGO = ""
+    # Where imported files (WordPress uploads) are kept and served from at /media/…:
+    # a path, relative to the instance folder; empty is instance/media.
+    MEDIA_FOLDER = ""
     # The organisation's colour, #rrggbb; a look where it reads below 4.5:1 keeps
     # its own (ngo/identity.py).
     ACCENT_COLOR = "#8a1c1c"

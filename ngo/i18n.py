@@ -44,6 +44,7 @@ LANGUAGE_FREE = frozenset(
         "touch_icon_precomposed",
         "identity_css",
         "logo",
+        "media.file",
         "health.healthz",
         "health.readyz",
         "feeds.sitemap",

@@ -24,6 +24,8 @@ STATEMENT_TAGS = frozenset(
         "dl",
         "dt",
         "em",
+        "figcaption",
+        "figure",
         "h2",
         "h3",
         "h4",
@@ -31,6 +33,7 @@ STATEMENT_TAGS = frozenset(
         "h6",
         "hr",
         "i",
+        "img",
         "li",
         "ol",
         "p",
@@ -54,6 +57,10 @@ STATEMENT_TAGS = frozenset(
 STATEMENT_ATTRIBUTES = {
     "a": ["href", "title", "hreflang"],
     "abbr": ["title"],
+    # Images only from this site's own files (imported WordPress media: /media/…);
+    # any other source is dropped with its image, so a page never fetches a third
+    # party's file.
+    "img": ["src", "alt", "width", "height"],
     "td": ["colspan", "rowspan"],
     "th": ["colspan", "rowspan", "scope"],
     "ol": ["start"],
@@ -90,7 +97,20 @@ def _statement_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a" and name == "href":
         scheme = _SCHEME.match(_WHITESPACE.sub("", value))
         return scheme is None or scheme.group(1).lower() in LINK_PROTOCOLS
+    if tag == "img" and name == "src":
+        return local_source(value)
+    if tag == "img" and name in ("width", "height"):
+        return value.isdigit() and len(value) <= 5
     return True
+
+
+_LOCAL_SOURCE = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f\\:]*\Z")
+
+
+def local_source(value: str | None) -> bool:
+    """Whether an image source is a path on this site ("/media/2023/09/a.jpg"): no
+    scheme, no other host ("//x.org/…", "/\\x.org"), no white space or controls."""
+    return bool(value) and _LOCAL_SOURCE.match(value) is not None
 
 
 def _thread_cleaner(name: str, make) -> bleach.Cleaner:
@@ -148,10 +168,10 @@ def clean_statement_html(html: str) -> Markup:
 # top-level elements, cut where nothing is open.
 STATEMENT_DEPTH = 32
 _STATEMENT_PART = 200
-_STATEMENT_VOID = frozenset({"br", "hr"})
+_STATEMENT_VOID = frozenset({"br", "hr", "img"})
 _CLOSES_P = frozenset(
     {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre"}
-    | {"table", "hr"}
+    | {"table", "hr", "figure", "figcaption"}
 )
 _P_SCOPE = frozenset({"table", "td", "th", "caption"})
 # A start tag closes the nearest open element of the first set, unless an
@@ -204,6 +224,8 @@ def _balanced_statement(markup: str) -> list[str]:
 
     def on_start(name: str, attrs: dict[str, str]):
         if name not in STATEMENT_TAGS:
+            return
+        if name == "img" and not local_source(_attribute(attrs.get("src") or "")):
             return
         if name in _CLOSES_P:
             close_from(find({"p"}, _P_SCOPE))

@@ -1,0 +1,653 @@
+"""A WordPress post's content as a statement body: blocks, shortcodes, embeds, media."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+from flask import has_app_context
+from flask_babel import force_locale, gettext
+
+from ngo.sanitize import clean_statement_html, plain_text
+
+if TYPE_CHECKING:
+    from ngo.wordpress.media import MediaLibrary
+    from ngo.wordpress.wxr import Site
+
+
+@dataclass
+class Converted:
+    """A post's body, summary and signatories, ready for a statement."""
+
+    body: str
+    summary: str | None
+    signatories: list[str] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)
+    missing_media: list[str] = field(default_factory=list)
+
+
+def convert(
+    content: str,
+    *,
+    site: Site,
+    trailing_signatories: bool = False,
+    media: MediaLibrary | None = None,
+    language: str | None = None,
+) -> Converted:
+    """Turn a post's raw content (as the export holds it) into a clean statement body.
+
+    language is the post's (titles of embeds are written in it); by default the
+    site's (`Site.language`, "hy-AM" -> "hy").
+    """
+    content = (content or "").replace("\r\n", "\n").replace("\r", "\n")
+    content = content.replace("<!--noteaser-->", "")
+    summary = None
+    more = _MORE.search(content)
+    if more:
+        teaser = content[: more.start()]
+        content = teaser + content[more.end() :]
+        text = plain_text(
+            clean_statement_html(_to_html(teaser, site, None, [], [], language))
+        )
+        summary = text or None
+    embeds: list[str] = []
+    missing: list[str] = []
+    raw = _to_html(content, site, media, embeds, missing, language)
+    body = _tidy(str(clean_statement_html(raw)))
+    signatories: list[str] = []
+    if trailing_signatories:
+        body, signatories = take_trailing_signatories(body)
+    return Converted(
+        body=body,
+        summary=summary,
+        signatories=signatories,
+        embeds=embeds,
+        missing_media=missing,
+    )
+
+
+_MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->", re.IGNORECASE)
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
+
+
+def _to_html(
+    content: str,
+    site: Site,
+    media: MediaLibrary | None,
+    embeds: list[str],
+    missing: list[str],
+    language: str | None,
+) -> str:
+    """The content's HTML as WordPress would show it, before the sanitiser."""
+    titles = _Titles(language or _site_language(site))
+    has_blocks = "<!-- wp:" in content
+    content = _embeds(content, embeds, titles)
+    content = _BLOCK_COMMENT.sub("", content)
+    content = _shortcodes(content, embeds, titles)
+    if not has_blocks:
+        content = wpautop(content)
+    return _media(content, site, media, missing)
+
+
+# Embeds: every third-party player becomes a plain link with a readable title.
+
+# (hosts, kind, provider name): WordPress's own oEmbed providers, the common ones.
+_PROVIDERS = (
+    (("youtube.com", "youtu.be", "youtube-nocookie.com"), "video", "YouTube"),
+    (("vimeo.com",), "video", "Vimeo"),
+    (("dailymotion.com", "dai.ly"), "video", "Dailymotion"),
+    (("tiktok.com",), "video", "TikTok"),
+    (("ted.com",), "video", "TED"),
+    (("wordpress.tv", "videopress.com"), "video", "VideoPress"),
+    (("twitter.com", "x.com"), "post", "X (Twitter)"),
+    (("facebook.com", "fb.watch"), "post", "Facebook"),
+    (("instagram.com",), "post", "Instagram"),
+    (("tumblr.com",), "post", "Tumblr"),
+    (("reddit.com",), "post", "Reddit"),
+    (("soundcloud.com",), "audio", "SoundCloud"),
+    (("spotify.com",), "audio", "Spotify"),
+    (("mixcloud.com",), "audio", "Mixcloud"),
+    (("flickr.com", "flic.kr"), "photo", "Flickr"),
+    (("imgur.com",), "photo", "Imgur"),
+    (("slideshare.net",), "document", "SlideShare"),
+    (("scribd.com",), "document", "Scribd"),
+    (("issuu.com",), "document", "Issuu"),
+    (("speakerdeck.com",), "document", "Speaker Deck"),
+)
+
+
+def _site_language(site: Site | None) -> str:
+    return ((site.language if site else "") or "").split("-")[0].split("_")[0].lower()
+
+
+class _Titles:
+    """The readable titles of embed links, in the post's language."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def _say(self, message: str, **values) -> str:
+        if self.language and has_app_context():
+            with force_locale(self.language):
+                return gettext(message, **values)
+        return gettext(message, **values)
+
+    def title(self, kind: str, provider: str) -> str:
+        """ "Video on YouTube" and the like."""
+        if kind == "video":
+            return self._say("Video on %(provider)s", provider=provider)
+        if kind == "audio":
+            return self._say("Audio on %(provider)s", provider=provider)
+        if kind == "photo":
+            return self._say("Photo on %(provider)s", provider=provider)
+        if kind == "document":
+            return self._say("Document on %(provider)s", provider=provider)
+        if kind == "post":
+            return self._say("Post on %(provider)s", provider=provider)
+        return self._say("Embedded content from %(provider)s", provider=provider)
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.").removeprefix("m.")
+
+
+def _provider(url: str) -> tuple[str, str] | None:
+    """(kind, provider name) of a known embed provider's URL, or None."""
+    host = _host(url)
+    for hosts, kind, name in _PROVIDERS:
+        if any(host == known or host.endswith("." + known) for known in hosts):
+            return kind, name
+    return None
+
+
+def _page_url(url: str) -> str | None:
+    """The address a reader opens for a player's URL (a YouTube or Vimeo player
+    becomes its video's page), or None when it is not an http(s) address."""
+    url = html.unescape(url or "").strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = _host(url)
+    path = parts.path
+    if host.endswith(("youtube.com", "youtube-nocookie.com")) and path.startswith(
+        "/embed/"
+    ):
+        video = path.removeprefix("/embed/").split("/")[0]
+        if video and video != "videoseries":
+            return f"https://www.youtube.com/watch?v={video}"
+        listing = parse_qs(parts.query).get("list")
+        if listing:
+            return f"https://www.youtube.com/playlist?list={listing[0]}"
+    if host == "player.vimeo.com" and path.startswith("/video/"):
+        return "https://vimeo.com/" + path.removeprefix("/video/").split("/")[0]
+    return url
+
+
+def _embed_link(url: str, caption: str, embeds: list[str], titles: _Titles) -> str:
+    """The paragraph that stands for an embed: a link to the URL, titled by the
+    caption, else by its provider ("Video on YouTube"), else by its host."""
+    page = _page_url(url)
+    if page is None:
+        return ""
+    caption = " ".join(plain_text(caption).split())
+    if not caption:
+        found = _provider(page)
+        if found:
+            caption = titles.title(*found)
+        else:
+            caption = titles.title("", _host(page) or page)
+    embeds.append(page)
+    return f'\n\n<p><a href="{html.escape(page)}">{html.escape(caption)}</a></p>\n\n'
+
+
+_EMBED_FIGURE = re.compile(
+    r"<figure\b[^>]*\bclass=\"[^\"]*\bwp-block-embed\b[^\"]*\"[^>]*>(.*?)</figure>",
+    re.DOTALL | re.IGNORECASE,
+)
+_WRAPPER = re.compile(
+    r"<div\b[^>]*wp-block-embed__wrapper[^>]*>(.*?)</div>", re.DOTALL | re.IGNORECASE
+)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.DOTALL | re.I)
+_IFRAME = re.compile(
+    r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.DOTALL | re.IGNORECASE
+)
+_URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
+_ATTRIBUTE = re.compile(
+    r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?""", re.DOTALL
+)
+# A URL alone on its line, or alone in a paragraph (WordPress's auto-embeds).
+_BARE_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.MULTILINE)
+_BARE_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"]+)\s*</p>", re.IGNORECASE)
+_EMBED_SHORTCODE = re.compile(
+    r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE
+)
+_JETPACK = re.compile(
+    r"\[(youtube|vimeo|dailymotion|ted|soundcloud|twitter|instagram)\b\s*=?\s*([^\]]*)\]",
+    re.IGNORECASE,
+)
+_MEDIA_SHORTCODE = re.compile(
+    r"\[(video|audio)\b([^\]]*)\](?:(.*?)\[/\1\])?", re.DOTALL | re.IGNORECASE
+)
+
+
+def attributes(tag: str) -> dict[str, str]:
+    """The attributes of a start tag (or of a shortcode's opening), values
+    unquoted and with their character references decoded."""
+    inside = re.sub(r"^[<\[]/?[^\s>\]]*", "", tag).rstrip(">]/")
+    found: dict[str, str] = {}
+    for name, value in _ATTRIBUTE.findall(inside):
+        value = value or ""
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        found.setdefault(name.lower(), html.unescape(value))
+    return found
+
+
+def _embeds(content: str, embeds: list[str], titles: _Titles) -> str:
+    """Every embed of the content turned into a link paragraph."""
+
+    def figure(match: re.Match) -> str:
+        inner = match.group(1)
+        wrapper = _WRAPPER.search(inner)
+        source = wrapper.group(1) if wrapper else inner
+        iframe = _IFRAME.search(source)
+        url = attributes(iframe.group(0)).get("src", "") if iframe else ""
+        if not url:
+            found = _URL.search(html.unescape(plain_text(source) or source))
+            url = found.group(0) if found else ""
+        caption = _FIGCAPTION.search(inner)
+        return _embed_link(url, caption.group(1) if caption else "", embeds, titles)
+
+    content = _EMBED_FIGURE.sub(figure, content)
+
+    def iframe(match: re.Match) -> str:
+        found = attributes(match.group(0))
+        return _embed_link(found.get("src", ""), found.get("title", ""), embeds, titles)
+
+    content = _IFRAME.sub(iframe, content)
+    content = _EMBED_SHORTCODE.sub(
+        lambda m: _embed_link(m.group(1).strip(), "", embeds, titles), content
+    )
+
+    def jetpack(match: re.Match) -> str:
+        name, rest = match.group(1).lower(), html.unescape(match.group(2)).strip()
+        url = _URL.search(rest)
+        if url:
+            return _embed_link(url.group(0).split("&w=")[0], "", embeds, titles)
+        ident = attributes("[x " + rest + "]").get("id") or rest.split()[0:1]
+        ident = ident if isinstance(ident, str) else (ident[0] if ident else "")
+        if name == "youtube" and ident:
+            return _embed_link(
+                f"https://www.youtube.com/watch?v={ident}", "", embeds, titles
+            )
+        if name == "vimeo" and ident.isdigit():
+            return _embed_link(f"https://vimeo.com/{ident}", "", embeds, titles)
+        return ""
+
+    content = _JETPACK.sub(jetpack, content)
+
+    def bare(match: re.Match) -> str:
+        url = match.group(1)
+        if _provider(url) is None:
+            escaped = html.escape(html.unescape(url))
+            return f'<a href="{escaped}">{escaped}</a>'
+        return _embed_link(url, "", embeds, titles)
+
+    content = _BARE_PARAGRAPH.sub(bare, content)
+    return _BARE_LINE.sub(bare, content)
+
+
+# Shortcodes.
+
+_CAPTION = re.compile(
+    r"\[(caption|wp_caption)\b([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE
+)
+_CAPTIONED_IMAGE = re.compile(
+    r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.I
+)
+# Shortcodes dropped with everything between their tags: forms, galleries of
+# attachments this import does not carry, players of playlists.
+_DROPPED = (
+    "contact-form",
+    "contact-form-7",
+    "contact-field",
+    "wpforms",
+    "ninja_form",
+    "ninja_forms",
+    "gravityform",
+    "gravityforms",
+    "mc4wp_form",
+    "gallery",
+    "playlist",
+    "simple-payment",
+    "donation",
+)
+_DROPPED_PAIR = re.compile(
+    rf"\[({'|'.join(re.escape(name) for name in _DROPPED)})\b[^\]]*\]"
+    r"(?:.*?\[/\1\])?",
+    re.DOTALL | re.IGNORECASE,
+)
+# Page builders' layout shortcodes ([vc_row], [et_pb_section] …): their contents stay.
+_BUILDER = re.compile(
+    r"\[/?(?:vc_|et_pb_|fusion_|su_|av_|tatsu_|cs_)[\w-]*\b[^\]]*\]", re.IGNORECASE
+)
+_ANY_SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s[^\]]*)?)\]")
+
+
+def _shortcodes(content: str, embeds: list[str], titles: _Titles) -> str:
+    """Captions become figures, audio and video files links; forms and galleries
+    go; other shortcodes are unwrapped, their text kept."""
+
+    def caption(match: re.Match) -> str:
+        found = attributes("[x " + match.group(2) + "]")
+        image = _CAPTIONED_IMAGE.match(match.group(3))
+        if not image:
+            return match.group(3)
+        text = image.group(2).strip() or found.get("caption", "")
+        figcaption = f"<figcaption>{text}</figcaption>" if text else ""
+        return f"\n\n<figure>{image.group(1)}{figcaption}</figure>\n\n"
+
+    content = _CAPTION.sub(caption, content)
+
+    def media_file(match: re.Match) -> str:
+        found = attributes("[x " + match.group(2) + "]")
+        url = found.get("src") or next(
+            (
+                found[key]
+                for key in ("mp4", "m4v", "webm", "ogv", "mp3", "ogg", "wav")
+                if found.get(key)
+            ),
+            "",
+        )
+        if not url and match.group(3):
+            inner = _URL.search(match.group(3))
+            url = inner.group(0) if inner else ""
+        if not url:
+            return ""
+        if _provider(url):
+            return _embed_link(url, "", embeds, titles)
+        name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or url
+        return f'\n\n<p><a href="{html.escape(url)}">{html.escape(name)}</a></p>\n\n'
+
+    content = _MEDIA_SHORTCODE.sub(media_file, content)
+    content = _DROPPED_PAIR.sub("", content)
+    content = _BUILDER.sub("", content)
+    # Any other shortcode with a closing tag is unwrapped; one with attributes
+    # and no closing tag is dropped; "[sic]" and "[1]" are text and stay.
+    closed = {
+        name.lower() for slash, name, _ in _ANY_SHORTCODE.findall(content) if slash
+    }
+
+    def other(match: re.Match) -> str:
+        slash, name, rest = match.groups()
+        if name.lower() in closed or (not slash and "=" in rest):
+            return ""
+        return match.group(0)
+
+    return _ANY_SHORTCODE.sub(other, content)
+
+
+# wpautop, ported from WordPress 6.x's wp-includes/formatting.php: classic-editor
+# posts are stored without <p>; blank lines are paragraphs, single newlines <br>.
+
+_ALLBLOCKS = (
+    "(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li"
+    "|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend"
+    "|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu"
+    "|summary)"
+)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def wpautop(text: str, br: bool = True) -> str:
+    """Paragraphs and line breaks from a classic post's blank lines and newlines."""
+    if not text.strip():
+        return ""
+    pre_tags: dict[str, str] = {}
+    text += "\n"
+
+    def keep_pre(match: re.Match) -> str:
+        key = f"<pre wp-pre-tag-{len(pre_tags)}></pre>"
+        pre_tags[key] = match.group(0)
+        return key
+
+    text = _PRE.sub(keep_pre, text)
+    text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.I)
+    text = re.sub(rf"(<{_ALLBLOCKS}[\s/>])", r"\n\n\1", text, flags=re.I)
+    text = re.sub(rf"(</{_ALLBLOCKS}>)", r"\1\n\n", text, flags=re.I)
+    text = re.sub(r"(<hr\s*?/?>)", r"\1\n\n", text, flags=re.I)
+    # Newlines inside tags are spaces.
+    text = _TAG.sub(lambda m: m.group(0).replace("\n", " "), text)
+    if "<figcaption" in text:
+        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
+        text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
+    text = re.sub(r"\n\n+", "\n\n", text)
+    paragraphs = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
+    text = "".join(f"<p>{part.strip(chr(10))}</p>\n" for part in paragraphs)
+    text = re.sub(r"<p>\s*</p>", "", text)
+    text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text)
+    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
+    text = re.sub(r"<p>(<li.+?)</p>", r"\1", text)
+    text = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", text, flags=re.I)
+    text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^>]*>)", r"\1", text, flags=re.I)
+    text = re.sub(rf"(</?{_ALLBLOCKS}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
+    if br:
+        text = re.sub(r"<br>|<br/>", "<br />", text)
+        text = re.sub(r"(?<!<br />)\s*\n", "<br />\n", text)
+    text = re.sub(rf"(</?{_ALLBLOCKS}[^>]*>)\s*<br />", r"\1", text, flags=re.I)
+    text = re.sub(
+        r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", text
+    )
+    text = re.sub(r"\n</p>$", "</p>", text)
+    for key, value in pre_tags.items():
+        text = text.replace(key, value)
+    return text
+
+
+# Media: the site's own uploads copied and linked anew; any other image a link.
+
+_IMAGE_OR_LINKED = re.compile(
+    r"<a\b([^>]*)>\s*(<img\b[^>]*>)\s*</a\s*>|<img\b[^>]*>", re.IGNORECASE
+)
+_LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_UPLOADS_PATH = "/wp-content/uploads/"
+
+
+def _media(
+    content: str, site: Site, media: MediaLibrary | None, missing: list[str]
+) -> str:
+    """Images and links to the old site's uploads pointed at their copies; images
+    that cannot be shown from here become links to where they were."""
+    old_site = (site.base_site_url or site.link or "").rstrip("/") if site else ""
+
+    def address(url: str) -> tuple[str, bool]:
+        """(the URL to use, whether it is this site's own copy)."""
+        if old_site and url.startswith(_UPLOADS_PATH):
+            url = old_site + url  # the old site's file, where it was
+        if media is not None and media.is_upload(url):
+            new = media.address_for(url)
+            if new is not None:
+                return new, True
+            if url not in missing:
+                missing.append(url)
+        return url, False
+
+    def image(tag: str) -> tuple[str | None, str, str]:
+        """(the image tag when it can be shown, else None; its text; its source)."""
+        found = attributes(tag)
+        source = found.get("src", "").strip()
+        alt = " ".join(found.get("alt", "").split())
+        name = source.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+        new, ours = address(source)
+        if not ours:
+            return None, alt or name, new
+        kept = [f'src="{html.escape(new)}"', f'alt="{html.escape(alt)}"']
+        for size in ("width", "height"):
+            if found.get(size, "").isdigit():
+                kept.append(f'{size}="{found[size]}"')
+        return f"<img {' '.join(kept)}>", alt, new
+
+    def replace(match: re.Match) -> str:
+        if match.group(2) is None:  # an image alone
+            tag, text, source = image(match.group(0))
+            if tag is not None:
+                return tag
+            if not re.match(r"(?:https?:)?//", source, re.IGNORECASE):
+                return html.escape(text)  # data: and the like: no address to give
+            return f'<a href="{html.escape(source)}">{html.escape(text)}</a>'
+        target = attributes("<a " + match.group(1) + ">").get("href", "").strip()
+        target = address(target)[0] if target else ""
+        tag, text, source = image(match.group(2))
+        if tag is None:
+            return f'<a href="{html.escape(target or source)}">{html.escape(text)}</a>'
+        return f'<a href="{html.escape(target)}">{tag}</a>' if target else tag
+
+    content = _IMAGE_OR_LINKED.sub(replace, content)
+
+    def link(match: re.Match) -> str:
+        found = attributes(match.group(0))
+        href = found.get("href", "").strip()
+        if not href or "/wp-content/" not in href:
+            return match.group(0)
+        target = address(href)[0]
+        title = found.get("title")
+        title = f' title="{html.escape(title)}"' if title else ""
+        return f'<a href="{html.escape(target)}"{title}>'
+
+    return _LINK.sub(link, content)
+
+
+# Signatories: the list, or the run of short lines, that ends a statement.
+
+_TOP_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_VOID = frozenset({"br", "hr", "img"})
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INTRO = re.compile(
+    r"^(?:signatories|signatures|signed(?: by)?|co-?signed(?: by)?|"
+    r"the statement (?:is|was) signed by|ստորագրողներ|ստորագրել են|ստորագրություններ|"
+    r"подписали|подписанты|подписи|список подписантов)\b",
+    re.IGNORECASE,
+)
+SHORT_LINE = 120
+# A list is taken whole only when each of its items could be a name.
+LONGEST_LIST_ITEM = 300
+_SENTENCE_END = re.compile(r"[.!?։…]\W*$")
+
+
+def _top_level(markup: str) -> list[tuple[int, int, str]]:
+    """The top-level elements of balanced HTML as (start, end, name); text outside
+    any element is an element named "" (it breaks a run of paragraphs)."""
+    found: list[tuple[int, int, str]] = []
+    depth, start, pos = 0, 0, 0
+    for match in _TOP_TAG.finditer(markup):
+        slash, name = match.group(1), match.group(2).lower()
+        if depth == 0 and markup[pos : match.start()].strip():
+            found.append((pos, match.start(), ""))
+        if name in _VOID:
+            if depth == 0:
+                found.append((match.start(), match.end(), name))
+                pos = match.end()
+            continue
+        if not slash:
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                found.append((start, match.end(), name))
+                pos = match.end()
+            depth = max(depth, 0)
+    if markup[pos:].strip() and depth == 0:
+        found.append((pos, len(markup), ""))
+    return found
+
+
+def _tidy(markup: str) -> str:
+    """Top-level elements one a line: the blank lines block comments left go."""
+    return "\n".join(markup[start:end].strip() for start, end, _ in _top_level(markup))
+
+
+def _inner(markup: str) -> str:
+    return markup[markup.find(">") + 1 : markup.rfind("<")]
+
+
+def _is_intro(text: str) -> bool:
+    return len(text) <= 80 and (
+        _INTRO.match(text) is not None or (text.endswith(":") and len(text) <= 40)
+    )
+
+
+def _is_name(text: str) -> bool:
+    return (
+        0 < len(text) <= SHORT_LINE
+        and not _SENTENCE_END.search(text)
+        or (0 < len(text) <= SHORT_LINE and len(text.split()) <= 5 and text[-1:] == ".")
+    )
+
+
+def _list_items(markup: str) -> list[str]:
+    """The text of each item of a list, in order."""
+    inner = _inner(markup)
+    return [
+        plain_text(_inner(inner[start:end]))
+        for start, end, name in _top_level(inner)
+        if name == "li"
+    ]
+
+
+def take_trailing_signatories(body: str) -> tuple[str, list[str]]:
+    """The body without the list (or the run of at least three short lines) that
+    ends it, and the names in it, with a "Signatories:" line before them."""
+    elements = _top_level(body)
+    if not elements:
+        return body, []
+    cut = None
+    names: list[str] = []
+    start, end, name = elements[-1]
+    if name in ("ul", "ol"):
+        items = [item for item in _list_items(body[start:end]) if item]
+        if items and all(len(item) <= LONGEST_LIST_ITEM for item in items):
+            names, cut = items, len(elements) - 1
+    if cut is None:
+        run: list[list[str]] = []
+        index = len(elements)
+        while index > 0:
+            start, end, name = elements[index - 1]
+            if name != "p":
+                break
+            lines = [plain_text(line) for line in _BR.split(_inner(body[start:end]))]
+            lines = [line for line in lines if line]
+            if lines and _is_intro(lines[0]) and all(map(_is_name, lines[1:])):
+                run.insert(0, lines[1:])
+                index -= 1
+                break
+            if not lines or not all(map(_is_name, lines)):
+                break
+            run.insert(0, lines)
+            index -= 1
+        found = [line for lines in run for line in lines]
+        if len(found) >= 3:
+            names, cut = found, index
+    if cut is None:
+        return body, []
+    if cut > 0:
+        start, end, name = elements[cut - 1]
+        if name in ("p", "h2", "h3", "h4", "h5", "h6"):
+            if _is_intro(plain_text(body[start:end])):
+                cut -= 1
+    return body[: elements[cut][0]].rstrip(), names
