@@ -29,6 +29,8 @@ def create_app(test_config=None):
         i18n,
         identity,
         media,
+        old_addresses,
+        outages,
         pagecache,
         previews,
         revisions,
@@ -68,6 +70,8 @@ def create_app(test_config=None):
     admin.init_app(app)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
+    outages.init_app(app)
+    old_addresses.init_app(app)  # after the routes: the WordPress site's addresses
     cli.init_app(app)
     return app
 
@@ -82,6 +86,7 @@ def _finish_config(app: Flask) -> None:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    _engine_options(app)
     if _sqlite_file_in(app.config["SQLALCHEMY_DATABASE_URI"], instance):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -89,6 +94,19 @@ def _finish_config(app: Flask) -> None:
     proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def _engine_options(app: Flask) -> None:
+    """PostgreSQL connections give up after DATABASE_CONNECT_TIMEOUT seconds, so a
+    database that does not answer costs a request seconds, not minutes."""
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault(
+            "connect_timeout", int(app.config["DATABASE_CONNECT_TIMEOUT"])
+        )
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _sqlite_file_in(url: str, folder: Path) -> bool:

@@ -1,5 +1,5 @@
 """Command-line tasks: seed-demo, import-statements, prune-views, create-user,
-search rebuild."""
+search rebuild, import-wordpress."""
 
 import sys
 import time
@@ -18,6 +18,7 @@ from ngo.models import Statement
 from ngo.pages.demo import seed_demo_pages
 from ngo.statements.demo import seed_demo_category_names
 from ngo.statements.viewcount import prune_view_records
+from ngo.wordpress.commands import import_wordpress
 
 DEMO_DIR = Path(__file__).parent / "demo"
 
@@ -127,5 +128,6 @@ def init_app(app: Flask) -> None:
         prune_views,
         create_user,
         search_commands,
+        import_wordpress,
     ):
         app.cli.add_command(command)
