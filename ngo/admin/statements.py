@@ -22,6 +22,7 @@ from ngo.authoring import (
     unique_slug,
 )
 from ngo.extensions import db
+from ngo.i18n import date_and_time, local
 from ngo.markup import render_body
 from ngo.models import (
     Category,
@@ -176,7 +177,15 @@ def _editor(statement: Statement | None):
     else:
         saved = _save(form, statement, body)
         if saved is not None:
-            if saved.is_published:
+            if saved.is_scheduled:
+                flash(
+                    _(
+                        "Saved “%(title)s” (scheduled: public from %(date)s).",
+                        title=saved.title,
+                        date=date_and_time(saved.published_at),
+                    )
+                )
+            elif saved.is_published:
                 flash(_("Saved “%(title)s” (published).", title=saved.title))
             else:
                 flash(_("Saved “%(title)s” (draft).", title=saved.title))
@@ -242,11 +251,14 @@ def _version(statement: Statement) -> str:
 
 
 def _published_at(statement: Statement | None, day: date) -> datetime:
-    """The publication time for a date: unchanged if the day is, now if it is today."""
+    """The publication time for a date: unchanged if the day is, now if it is today
+    (in UTC or in the site's time zone, a day ahead of UTC in the evening: never a
+    midnight still to come, which would schedule the statement), else midnight UTC
+    of that day (a later day schedules it: public from then)."""
     if statement is not None and statement.published_at.date() == day:
         return statement.published_at
     now = utcnow()
-    if day == now.date():
+    if day in (now.date(), local(now).date()):
         return now
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 

@@ -7,11 +7,21 @@ Every refusal re-renders the statement page with everything the reader typed.
 """
 
 import click
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
+from ngo import caching, outages
 from ngo.comments.forms import CommentForm
 from ngo.comments.listing import comment_section
 from ngo.comments.moderation import comments_closed
@@ -36,11 +46,10 @@ REFUSALS = {"duplicate": 409, "flood": 429}
 
 
 def _published(slug: str) -> Statement | None:
-    """The published statement with this slug (one light query), or None."""
+    """The statement with this slug the public may read (one light query), or
+    None: a draft, or a scheduled statement before its date, takes no comment."""
     return db.session.scalar(
-        db.select(Statement).where(
-            Statement.slug == slug, Statement.status == "published"
-        )
+        db.select(Statement).where(Statement.slug == slug, Statement.public())
     )
 
 
@@ -53,7 +62,7 @@ def _moved(slug: str):
     current = db.session.scalar(
         db.select(Statement.slug)
         .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
-        .where(SlugRedirect.old_slug == slug, Statement.status == "published")
+        .where(SlugRedirect.old_slug == slug, Statement.public())
     )
     if current is None:
         return render_error(NotFound())
@@ -129,10 +138,44 @@ def prune():
     click.echo(f"{prune_flood_records()} old flood-guard records deleted.")
 
 
+@outages.fallback("comments.create")
+def unavailable_form(status: int = 503):
+    """The database cannot take the comment: 503, the form with everything typed.
+
+    Rendered without the database (the statement cannot be read): the site's own
+    error page holding the form, its fields as posted, to post again in a minute.
+    """
+    form = CommentForm()  # the posted fields, neither validated nor read further
+    slug = (request.view_args or {}).get("slug", "")
+    caching.mark_personal()
+    html = render_template(
+        "errors/error.html",
+        code=status,
+        # Translators: the title of the page a comment gets back when the site
+        # cannot store it (its database is down); the form follows, kept.
+        title=_("Your comment was not posted"),
+        message=_(
+            "The site cannot save comments just now. Everything you typed is "
+            "kept below: please post it again in a minute."
+        ),
+        comment_form=form,
+        comment_action=url_for("comments.create", slug=slug),
+    )
+    response = make_response(html, status)
+    response.headers["Retry-After"] = str(outages.retry_after())
+    return response
+
+
 @bp.errorhandler(CSRFError)
 def expired_form(error):
     """A missing or stale CSRF token: 400, the form and its text kept to send again."""
-    statement = _published((request.view_args or {}).get("slug", ""))
+    try:
+        statement = _published((request.view_args or {}).get("slug", ""))
+    except Exception as failure:
+        if request.endpoint != "comments.create" or outages.absorb(failure) is None:
+            raise
+        outages.bare_frame()
+        return unavailable_form(400)  # still refused: the token was not valid
     if statement is None or request.endpoint != "comments.create":
         return render_error(error)
     if comments_closed(statement):

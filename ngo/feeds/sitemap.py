@@ -90,7 +90,7 @@ def page_addresses(site_changed: datetime | None) -> list[Address]:
             func.max(Statement.published_at).label("newest"),
         )
         .join(Statement, Statement.id == Signature.statement_id)
-        .where(Statement.status == "published")
+        .where(Statement.public())
         .group_by(Signature.organisation_id)
         .subquery()
     )
@@ -114,7 +114,7 @@ def category_changes() -> list[tuple[str, datetime]]:
         db.session.execute(
             db.select(StatementCategory.category_id, func.max(Statement.published_at))
             .join(Statement, Statement.id == StatementCategory.statement_id)
-            .where(Statement.status == "published")
+            .where(Statement.public())
             .group_by(StatementCategory.category_id)
         ).all()
     )
@@ -130,9 +130,7 @@ def category_changes() -> list[tuple[str, datetime]]:
 def published_count() -> int:
     """How many statements the sitemap lists."""
     return db.session.scalar(
-        db.select(func.count())
-        .select_from(Statement)
-        .where(Statement.status == "published")
+        db.select(func.count()).select_from(Statement).where(Statement.public())
     )
 
 
@@ -147,7 +145,7 @@ def statement_addresses(offset: int, limit: int) -> list[Address]:
     default = current_app.config["DEFAULT_LANGUAGE"]
     rows = db.session.execute(
         db.select(Statement.slug, Statement.language, _last_change())
-        .where(Statement.status == "published")
+        .where(Statement.public())
         # Along the (status, published_at, id) index: an offset skips index entries.
         .order_by(Statement.published_at, Statement.id)
         .offset(offset)

@@ -36,8 +36,10 @@ from ngo.models import (
     SlugRedirect,
     Statement,
     StatementCategory,
+    utcnow,
 )
 from ngo.pagecache import HeadQuery
+from ngo.revisions import head_now, newest_public_column, site_revision_column
 from ngo.statements.tree import local_category_tree
 from ngo.statements.views import in_language_or_untranslated, others_hidden, published
 from ngo.urls import absolute_url, site_origin
@@ -60,13 +62,23 @@ _SHOWN_OF_COMMENT = (
     Comment.created_at,
 )
 # The one query of a feed answered with a 304 or from the cache.
+# The newest public date moves on by itself when a scheduled statement's date comes
+# (ngo.revisions): feeds and the sitemap are keyed on it too.
 _SITE_HEAD = HeadQuery(
-    select(SiteRevision.revision, SiteRevision.updated_at).where(SiteRevision.id == 1)
+    select(
+        site_revision_column(),
+        select(SiteRevision.updated_at)
+        .where(SiteRevision.id == 1)
+        .scalar_subquery()
+        .label("updated_at"),
+        newest_public_column(),
+    )
 )
 _STATEMENT_HEAD = HeadQuery(
     select(
         Statement.id,
         Statement.status,
+        Statement.published_at,
         Statement.revision,
         select(SiteRevision.updated_at)
         .where(SiteRevision.id == 1)
@@ -77,9 +89,11 @@ _STATEMENT_HEAD = HeadQuery(
 
 
 def site_head():
-    """The site revision and when it last moved on: (0, None) before any change."""
-    head = _SITE_HEAD.first(db.engine)
-    return (head.revision, head.updated_at) if head is not None else (0, None)
+    """What the site's documents are keyed on (the site revision and the newest
+    public date) and when they last changed: ((0, None), None) before any change."""
+    head = _SITE_HEAD.first(db.engine, **head_now(db.engine.dialect))
+    changed = [m for m in (head.updated_at, head.newest_public) if m is not None]
+    return (head.site_revision, head.newest_public), max(changed, default=None)
 
 
 def own_url() -> str:
@@ -125,6 +139,8 @@ def feed_statements(query) -> list[Statement]:
     """The newest statements of the query for this feed's language, with their
     categories and signatories."""
     language = current_language()
+    # Never a scheduled statement before its date, whatever the list's query says.
+    query = query.where(Statement.public())
     if others_hidden():
         query = query.where(Statement.language == language)
     else:
@@ -246,7 +262,7 @@ def comments(slug):
     """A published statement's approved comments, newest first; an old slug's
     address moves (301) to the current one."""
     head = _STATEMENT_HEAD.first(db.engine, slug=slug)
-    if head is None or head.status != "published":
+    if head is None or head.status != "published" or head.published_at > utcnow():
         return moved_comments(slug) if head is None else abort(404)
 
     def build() -> str:
@@ -320,7 +336,7 @@ def moved_comments(slug: str):
     statement = db.session.scalar(
         db.select(Statement)
         .join(SlugRedirect, SlugRedirect.statement_id == Statement.id)
-        .where(SlugRedirect.old_slug == slug, Statement.status == "published")
+        .where(SlugRedirect.old_slug == slug, Statement.public())
     )
     if statement is None:
         abort(404)

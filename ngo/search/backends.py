@@ -20,6 +20,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from ngo.revisions import head_now
 from ngo.search.schema import SQLITE_CREATE, TABLE
 from ngo.search.text import Query, body_tokens, tokens
 
@@ -43,6 +44,21 @@ class Document:
     summary: str
     body_html: str
     names: tuple[str, ...]
+
+
+def _not_scheduled(column: str) -> str:
+    """The condition that leaves out statements published with a date still to come
+    (indexed on write, found from their date): their few ids, read along the
+    (status, published_at, id) index from its end, bound to :now (`_now`)."""
+    return (
+        f"{column} NOT IN (SELECT id FROM statement "
+        "WHERE status = 'published' AND published_at > :now)"
+    )
+
+
+def _now(connection: Connection) -> dict:
+    """The :now of `_not_scheduled`, as this connection's driver takes a time."""
+    return head_now(connection.dialect)
 
 
 def _in(column: str, name: str = "ids"):
@@ -73,9 +89,10 @@ class Fts5Backend:
     def count(self, connection: Connection, query: Query, limit: int) -> int:
         """How many statements match, counting no further than `limit`."""
         sql = f"""SELECT count(*) FROM (
-                      SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :limit
+                      SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q
+                      AND {_not_scheduled("rowid")} LIMIT :limit
                   )"""
-        parameters = {"q": self.match(query), "limit": limit}
+        parameters = {"q": self.match(query), "limit": limit} | _now(connection)
         return connection.execute(text(sql), parameters).scalar_one()
 
     def ranked(self, connection: Connection, query: Query, language: str) -> list[int]:
@@ -84,11 +101,11 @@ class Fts5Backend:
         sql = f"""
             SELECT id FROM (
                 SELECT rowid AS id, language, {self._SCORE} AS score
-                FROM {TABLE} WHERE {TABLE} MATCH :q
+                FROM {TABLE} WHERE {TABLE} MATCH :q AND {_not_scheduled("rowid")}
                 ORDER BY rowid DESC LIMIT :window
             )
             ORDER BY language = :language DESC, score, id DESC"""
-        parameters = {"q": self.match(query), "window": RANK_WINDOW}
+        parameters = {"q": self.match(query), "window": RANK_WINDOW} | _now(connection)
         parameters["language"] = language
         return list(connection.execute(text(sql), parameters).scalars())
 
@@ -97,8 +114,10 @@ class Fts5Backend:
     ) -> list[int]:
         """Ids of the matches offset .. offset + limit, newest (largest id) first."""
         sql = f"""SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q
+                  AND {_not_scheduled("rowid")}
                   ORDER BY rowid DESC LIMIT :limit OFFSET :offset"""
         parameters = {"q": self.match(query), "limit": limit, "offset": offset}
+        parameters |= _now(connection)
         return list(connection.execute(text(sql), parameters).scalars())
 
     def forget(self, connection: Connection, ids: Sequence[int]) -> None:
@@ -233,9 +252,10 @@ class PostgresBackend:
     def count(self, connection: Connection, query: Query, limit: int) -> int:
         """How many statements match, counting no further than `limit`."""
         sql = f"""SELECT count(*) FROM (
-                      SELECT 1 FROM {TABLE} WHERE {self._MATCH} LIMIT :limit
+                      SELECT 1 FROM {TABLE} WHERE {self._MATCH}
+                      AND {_not_scheduled("statement_id")} LIMIT :limit
                   ) AS found"""
-        parameters = {"q": self.match(query), "limit": limit}
+        parameters = {"q": self.match(query), "limit": limit} | _now(connection)
         return connection.execute(text(sql), parameters).scalar_one()
 
     def ranked(self, connection: Connection, query: Query, language: str) -> list[int]:
@@ -244,11 +264,11 @@ class PostgresBackend:
         sql = f"""
             SELECT statement_id FROM (
                 SELECT statement_id, language, document FROM {TABLE}
-                WHERE {self._MATCH}
+                WHERE {self._MATCH} AND {_not_scheduled("statement_id")}
                 ORDER BY statement_id DESC LIMIT :window
             ) AS newest
             ORDER BY language = :language DESC, {self._SCORE} DESC, statement_id DESC"""
-        parameters = {"q": self.match(query), "window": RANK_WINDOW}
+        parameters = {"q": self.match(query), "window": RANK_WINDOW} | _now(connection)
         parameters["language"] = language
         return list(connection.execute(text(sql), parameters).scalars())
 
@@ -257,8 +277,10 @@ class PostgresBackend:
     ) -> list[int]:
         """Ids of the matches offset .. offset + limit, newest (largest id) first."""
         sql = f"""SELECT statement_id FROM {TABLE} WHERE {self._MATCH}
+                  AND {_not_scheduled("statement_id")}
                   ORDER BY statement_id DESC LIMIT :limit OFFSET :offset"""
         parameters = {"q": self.match(query), "limit": limit, "offset": offset}
+        parameters |= _now(connection)
         return list(connection.execute(text(sql), parameters).scalars())
 
     def forget(self, connection: Connection, ids: Sequence[int]) -> None:

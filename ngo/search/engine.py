@@ -127,6 +127,6 @@ def search(
                 )
             )
         )
-        by_id = {s.id: s for s in found if s.status == "published"}
+        by_id = {s.id: s for s in found if s.is_published}
         results.hits = [_hit(by_id[i], query) for i in ids if i in by_id]
     return results

@@ -16,7 +16,7 @@ from sqlalchemy import func, literal, union_all
 
 from ngo.extensions import db
 from ngo.i18n import current_language, local, site_timezone
-from ngo.models import Statement
+from ngo.models import Statement, utcnow
 from ngo.statements.views import (
     bp,
     list_page,
@@ -112,7 +112,7 @@ def months() -> list[Month]:
     """
     utc_month = utc_month_column()
     found = db.session.scalars(
-        db.select(utc_month).where(Statement.status == "published").group_by(utc_month)
+        db.select(utc_month).where(Statement.public()).group_by(utc_month)
     ).all()
     candidates = set()
     for text in found:
@@ -127,7 +127,7 @@ def months() -> list[Month]:
     if not candidates:
         return []
     language = current_language()
-    counted = db.select(func.count()).where(Statement.status == "published")
+    counted = db.select(func.count()).where(Statement.public())
     if others_hidden():
         counted = counted.where(Statement.language == language)
     counts = [
@@ -167,6 +167,7 @@ def left_out_versions(language: str) -> list[datetime]:
     groups of translations along their index, and no others; Python does the rest.
     """
     groups: dict[int, list] = {}
+    now = utcnow()
     for row in db.session.execute(
         db.select(
             Statement.translation_group,
@@ -178,7 +179,7 @@ def left_out_versions(language: str) -> list[datetime]:
         # along the group index, where IS NOT NULL would scan the table.
         .where(Statement.translation_group > 0)
     ):
-        if row.status == "published":
+        if row.status == "published" and row.published_at <= now:
             groups.setdefault(row.translation_group, []).append(row)
     return [
         row.published_at

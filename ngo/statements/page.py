@@ -6,9 +6,11 @@ row (`_HEAD`) carries the statement's revision, the frame revision, the view cou
 and when this reader last counted. The page is rendered once per revision,
 preference set and state of the comment form, and only its slots (views, CSRF
 token, form stamp, nonce) are made per request. A request with the reader's own
-data (ngo.caching.is_personal), a query string or a draft is rendered for that
-reader alone. ngo.comments supplies the comment section; the admin tells this
-module who may read drafts (`allow_previews`), so nothing here imports it.
+data (ngo.caching.is_personal), a query string, a draft or a scheduled statement
+(published with a date still to come: a draft for the public until then) is
+rendered for that reader alone. ngo.comments supplies the comment section; the
+admin tells this module who may read drafts (`allow_previews`), so nothing here
+imports it.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import make_stamp
 from ngo.extensions import db
 from ngo.i18n import number
-from ngo.models import Signature, SlugRedirect, Statement
+from ngo.models import Signature, SlugRedirect, Statement, utcnow
 from ngo.pagecache import HeadQuery, render_page, serve
-from ngo.revisions import frame_revision_column
+from ngo.revisions import frame_revision_column, head_now, newest_version_column
 from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
 from ngo.statements.views import bp
 
@@ -58,6 +60,7 @@ _HEAD = HeadQuery(
         Statement.comments_open,
         Statement.published_at,
         last_counted_column,
+        newest_version_column(),
     ).where(Statement.slug == bindparam("slug"))
 )
 
@@ -82,10 +85,18 @@ def may_read(statement: Statement) -> bool:
 def detail(slug):
     """One statement with its trail, signatories, views counter and comments."""
     # A repeat reader needs no ORM session at all.
-    head = _HEAD.first(db.engine, slug=slug, visitor=visitor_key())
-    if head is not None and head.status == "published" and caching.shareable():
+    head = _HEAD.first(
+        db.engine, slug=slug, visitor=visitor_key(), **head_now(db.engine.dialect)
+    )
+    if head is not None and is_public(head) and caching.shareable():
         return shared_page(head)
     return own_page(slug, head)
+
+
+def is_public(head) -> bool:
+    """Whether the head's statement is one the public may read: published, and its
+    date has come (before it, a scheduled statement is read as a draft is)."""
+    return head.status == "published" and head.published_at <= utcnow()
 
 
 def load_statement(slug: str) -> Statement | None:
@@ -111,6 +122,8 @@ def shared_page(head) -> bytes:
         request.path,
         current_preferences().encode(),
         comments_closed(head),
+        # A version in another language coming due adds its link, with no write.
+        head.newest_version,
     )
 
     def render():
@@ -188,7 +201,7 @@ def versions(statement: Statement) -> dict:
             select(Statement.language, Statement.slug).where(
                 Statement.translation_group == statement.translation_group,
                 Statement.id != statement.id,
-                Statement.status == "published",
+                Statement.public(),
             )
         ).all()
     alternates = {
