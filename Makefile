@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
+APPS ?= 2
+WORKERS ?= 2
 
-.PHONY: setup db run lint test test-sqlite test-postgres browser bench bench-import bench-search screenshots messages clean
+.PHONY: setup db run cluster nginx lint test test-sqlite test-postgres browser bench bench-import bench-search screenshots messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +51,18 @@ db: setup
 run: db
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# nginx (Debian's, brotli where its module installs) in front of APPS gunicorn servers
+# of WORKERS workers on NGO_DATABASE_URL (default instance/ngo.db: `make db` first for
+# the demo content), in the foreground; Ctrl-C or SIGTERM stops all of it.
+cluster: setup nginx
+	$(BIN)/python tools/cluster.py --port $(PORT) --apps $(APPS) --workers $(WORKERS)
+
+# The cluster and its tests run Debian's nginx.
+nginx:
+	@test -x $(NGINX) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; \
+	  else echo "Install Debian's nginx (apt-get install nginx) for make cluster and its tests." >&2; exit 1; fi; }
+
 # Browser tests drive Debian's Chromium; never a downloaded browser.
 browser:
 	@test -x $(CHROMIUM) || { \
@@ -59,7 +74,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # Lint first, then both suites; each makes its own databases, never instance/.
-test: lint browser test-sqlite test-postgres
+test: lint browser nginx test-sqlite test-postgres
 
 test-sqlite: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
