@@ -1,14 +1,15 @@
 """A large generated data set for measuring (`flask generate-demo`): bulk inserts.
 
 Statements are made from the demo statements' bodies (rendered once), spread over
-fifteen years, in a small category tree, signed by a pool of generated
-organisations, with reader comments. Each statement is in its body's language
-(English, Armenian or Russian, as the demo statement it comes from), titled in
-that language; English titles name one of a few thousand made-up places, so a
-search has rare words to find. Rows go in with multi-row INSERTs in chunks, not
-through the ORM's unit of work, so 100,000 statements take seconds, not hours;
-each run adds more (slugs continue where the last run stopped), and the new
-published statements go into the search index.
+fifteen years, in a category tree three levels deep, signed by 2,000 generated
+organisations, with reader comments (a few statements have many: up to 200).
+Each statement is in its body's language (English, Armenian or Russian, as the
+demo statement it comes from), titled in that language; English titles name one
+of a few thousand made-up places, so a search has rare words to find. Rows go in
+with multi-row INSERTs in chunks, not through the ORM's unit of work; each run
+adds more (slugs continue where the last run stopped), the new published
+statements go into the search index, and the kept lists
+(ngo.statements.listing) are made again.
 """
 
 from __future__ import annotations
@@ -34,17 +35,24 @@ from ngo.models import (
 )
 from ngo.revisions import move_site_on
 from ngo.search.index import add_new
+from ngo.statements import listing
 
 DEMO_DIR = Path(__file__).parent / "demo"
 TRAILS = [
     ["Activities"],
     ["Activities", "Monitoring"],
+    ["Activities", "Monitoring", "Election observation"],
+    ["Activities", "Monitoring", "Places of detention"],
     ["Activities", "Trainings"],
+    ["Activities", "Trainings", "Trainings for lawyers"],
     ["Rights"],
     ["Rights", "Right to life"],
     ["Rights", "Freedom of expression"],
+    ["Rights", "Freedom of expression", "Journalists"],
+    ["Rights", "Freedom of expression", "Access to information"],
     ["Rights", "Freedom of assembly"],
     ["Rights", "Fair trial"],
+    ["Rights", "Fair trial", "Pre-trial detention"],
     ["Rights", "Rights of the child"],
     ["Rights", "Rights of persons with disabilities"],
     ["Announcements"],
@@ -80,6 +88,9 @@ _PLACE_PARTS = (
     "a an ava ashen berd dzor gyugh i kert ovit shat vank",
 )
 CHUNK = 2_000
+ORGANISATIONS = 2_000
+# Most statements have a few comments, some many: at most this many each.
+MOST_COMMENTS = 200
 SLUG_PREFIX = "generated-statement-"
 ORGANISATION_PREFIX = "generated-organisation-"
 
@@ -148,18 +159,40 @@ def _next_number() -> int:
     return (count or 0) + 1
 
 
+def _commented(rng: random.Random, statements: int, comments: int) -> list[int]:
+    """The statement (its index) each comment is on: a few statements have many
+    (Pareto weights), none more than MOST_COMMENTS unless there is no room."""
+    if not statements:
+        return []
+    weights = [rng.paretovariate(1.2) for _ in range(statements)]
+    on = rng.choices(range(statements), weights=weights, k=comments)
+    per = [0] * statements
+    for index in on:
+        per[index] += 1
+    spare = (i for i in range(statements) if per[i] < MOST_COMMENTS)
+    room = next(spare, None)
+    for position, index in enumerate(on):
+        if per[index] > MOST_COMMENTS and room is not None:
+            per[index] -= 1
+            per[room] += 1
+            on[position] = room
+            while room is not None and per[room] >= MOST_COMMENTS:
+                room = next(spare, None)
+    return on
+
+
 def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
     """Add generated statements and comments; the caller commits. Gives the counts."""
     rng = random.Random(seed)
     templates = _templates()
     categories = [category_for_trail(trail).id for trail in TRAILS]
-    organisations = _organisations(max(50, statements // 40))
+    organisations = _organisations(ORGANISATIONS)
     first = _next_number()
-    start = datetime(2010, 1, 1, tzinfo=UTC)
+    start = datetime(2011, 1, 1, tzinfo=UTC)
     span = (datetime(2025, 12, 31, tzinfo=UTC) - start).total_seconds()
 
     # Comments first: their number per statement is its comment_count.
-    on = [rng.randrange(statements) for _ in range(comments)] if statements else []
+    on = _commented(rng, statements, comments)
     statuses = rng.choices(("approved", "pending", "spam"), (80, 15, 5), k=len(on))
     approved = [0] * statements
     for index, status in zip(on, statuses, strict=True):
@@ -216,9 +249,9 @@ def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
             for p, o in enumerate(signed)
         ]
     for chunk in _chunks(links):
-        db.session.execute(insert(StatementCategory), chunk)
+        db.session.connection().execute(insert(StatementCategory.__table__), chunk)
     for chunk in _chunks(signatures):
-        db.session.execute(insert(Signature), chunk)
+        db.session.connection().execute(insert(Signature.__table__), chunk)
 
     comment_rows = []
     for number, (index, status) in enumerate(zip(on, statuses, strict=True)):
@@ -240,7 +273,9 @@ def generate(statements: int, comments: int, seed: int = 1) -> tuple[int, int]:
             }
         )
     for chunk in _chunks(comment_rows):
-        db.session.execute(insert(Comment), chunk)
+        db.session.connection().execute(insert(Comment.__table__), chunk)
     move_site_on(frame=True)  # bulk SQL: the ORM's listeners saw none of it
-    add_new(db.session.connection(), ids)  # nor did the search index's
+    connection = db.session.connection()
+    add_new(connection, ids)  # nor did the search index's
+    listing.rebuild(connection)  # nor the kept lists'
     return len(ids), len(comment_rows)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -652,3 +653,63 @@ class WordpressItem(db.Model):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     wordpress_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     local_id: Mapped[int] = mapped_column(Integer)
+
+
+# ---- Kept lists (ngo.statements.listing keeps them right on every write) ----
+# Kinds of list a ListEntry belongs to; scope_id is 0, a category's, an
+# organisation's or a tag's id.
+LIST_ALL, LIST_CATEGORY, LIST_ORGANISATION, LIST_TAG = 0, 1, 2, 3
+
+
+class CategoryDescendant(db.Model):
+    """The category tree flattened: each category with itself and everything below
+    it, so a category's statements are found by join, never by walking the tree."""
+
+    __tablename__ = "category_descendant"
+    __table_args__ = (
+        Index("ix_category_descendant_descendant_id", "descendant_id", "category_id"),
+    )
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("category.id", ondelete="CASCADE"), primary_key=True
+    )
+    descendant_id: Mapped[int] = mapped_column(
+        ForeignKey("category.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ListEntry(db.Model):
+    """One published statement's place in one list, as a page in `language` shows
+    it: rank 0 when it is in that language, 1 when it is in another and has no
+    published version in that one. The key is the list's order, so a page is a
+    range of this one index read in order (scheduled statements are in it with
+    their later date: `published_at <= now` is part of the range)."""
+
+    __tablename__ = "list_entry"
+    __table_args__ = (
+        Index("ix_list_entry_statement_id", "statement_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )
+
+
+class ListCount(db.Model):
+    """How many entries a list has, per language and rank: kept on write, so no
+    page counts its list (scheduled ones included: a page takes off the few whose
+    date is still to come)."""
+
+    __tablename__ = "list_count"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -317,6 +317,10 @@ def register() -> None:
     for name, listener in _LISTENERS:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+    # The kept lists that list pages read follow the same writes.
+    from ngo.statements import listing
+
+    listing.register()
 
 
 def _upsert_site_row(connection, *, frame: bool) -> None:
