@@ -37,6 +37,7 @@ from ngo.extensions import db
 from ngo.form_filters import web_address
 from ngo.i18n import LANGUAGES
 from ngo.markup import render_body
+from ngo.media import media_folder
 from ngo.models import (
     Category,
     Comment,
@@ -216,7 +217,7 @@ class Importer:
             self.media = MediaLibrary(
                 Path(self.options.uploads),
                 self.site,
-                media_folder(),
+                media_folder(current_app),
                 self.options.dry_run,
             )
 
@@ -224,12 +225,12 @@ class Importer:
         """Keep a post or page for writing, or say why an item is left out."""
         if item.post_type not in ("post", "page"):
             why = {
-                "attachment": "an attachment (files are copied when a post uses "
-                "them, with --uploads)",
-                "nav_menu_item": "a menu item (this site makes its own menus)",
-                "revision": "a revision (only the current text is imported)",
-            }.get(item.post_type, f"of the type {item.post_type!r}, not imported")
-            self.report.skip_counted(why.split(" (")[0])
+                "attachment": "attachments (their files are copied when a post "
+                "uses them, with --uploads)",
+                "nav_menu_item": "menu items (this site makes its own menus)",
+                "revision": "revisions (only the current text is imported)",
+            }.get(item.post_type, f"items of the type {item.post_type!r}")
+            self.report.skip_counted(why)
             return
         if item.status == "trash":
             self.report.skip(_what(item), "in the trash")
@@ -288,7 +289,7 @@ class Importer:
             if term.kind == "post_tag" and term.slug:
                 self._tag(term.slug, term.name, term.term_id, mapped["tag"])
             elif term.kind not in ("category", "post_tag"):
-                self.report.skip_counted(f"term of the taxonomy {term.kind!r}")
+                self.report.skip_counted(f"terms of the taxonomy {term.kind!r}")
         db.session.flush()
 
     def _category(self, term: Term, terms: dict, mapped: dict, seen: tuple) -> int:
@@ -677,9 +678,9 @@ class Importer:
             for comment in item.comments:
                 kind = (comment.comment_type or "").strip()
                 if kind in ("pingback", "trackback"):
-                    self.report.skip_counted(kind)
+                    self.report.skip_counted(f"{kind}s")
                 elif kind not in COMMENT_KINDS:
-                    self.report.skip_counted(f"comment of the type {kind!r}")
+                    self.report.skip_counted(f"comments of the type {kind!r}")
                 elif comment.approved not in COMMENT_STATUS:
                     why = {
                         "trash": "in the trash",
@@ -876,12 +877,6 @@ class Importer:
         self._store_addresses(addresses)
         move_site_on(frame=True)  # pages are cached under the site revision
         db.session.expunge_all()
-
-
-def media_folder() -> Path:
-    """Where the site keeps media files (MEDIA_FOLDER, else instance/media)."""
-    folder = current_app.config.get("MEDIA_FOLDER")
-    return Path(folder) if folder else Path(current_app.instance_path) / "media"
 
 
 def import_export(

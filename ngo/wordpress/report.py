@@ -16,8 +16,6 @@ KINDS = {
     "organisation": "Organisations (signatories)",
     "old address": "Old addresses",
 }
-# Skipped things counted, never listed one by one (there can be thousands).
-COUNTED_ONLY = ("pingback", "trackback")
 
 
 @dataclass
@@ -32,7 +30,7 @@ class Report:
     changes: Counter = field(default_factory=Counter)
     # (what, why), in the export's order: "post 12 “Title” (line 40)", "in the trash"
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    # Skipped in bulk, by reason: "pingback" -> 12
+    # Skipped and only counted, by what they are: "pingbacks" -> 12
     skipped_counts: Counter = field(default_factory=Counter)
     # Imported, with something the reader should know: (what, note)
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -106,7 +104,7 @@ class Report:
         skipped = len(self.skipped) + sum(self.skipped_counts.values())
         out.append(f"Skipped: {skipped}")
         for why, n in sorted(self.skipped_counts.items()):
-            out.append(f"  {why}s: {n}")
+            out.append(f"  {why}: {n}")
         for what, why in self.skipped:
             out.append(f"  {what}: {why}")
         if self.notes:
