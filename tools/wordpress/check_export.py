@@ -19,7 +19,9 @@ def main(out: Path) -> None:
     }
     for entry in expected["posts"] + expected["pages"]:
         if links.get(entry["id"]) != entry["link"]:
-            sys.exit(f"link of {entry['id']}: export {links.get(entry['id'])}, expected {entry['link']}")
+            sys.exit(
+                f"link of {entry['id']}: export {links.get(entry['id'])}, expected {entry['link']}"
+            )
     amp = (out / "export-ampersand.xml").read_bytes()
     if expected["ampersand"]["exporter_wrote"].encode() not in amp:
         sys.exit("export-ampersand.xml does not hold the bare '&' website")
@@ -28,7 +30,9 @@ def main(out: Path) -> None:
     except etree.XMLSyntaxError as error:
         print(f"export-ampersand.xml is not well-formed, as expected: {error}")
     else:
-        sys.exit("export-ampersand.xml is well-formed: WordPress escaped the '&' after all")
+        sys.exit(
+            "export-ampersand.xml is well-formed: WordPress escaped the '&' after all"
+        )
     print(f"checked {len(links)} items: links match expected.json")
 
 
