@@ -494,6 +494,8 @@ def _media(
         name = source.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
         new, ours = address(source)
         if not ours:
+            if old_site and new.startswith("/") and not new.startswith("//"):
+                new = old_site + new  # where it was on the old site
             return None, alt or name, new
         kept = [f'src="{html.escape(new)}"', f'alt="{html.escape(alt)}"']
         for size in ("width", "height"):
@@ -593,11 +595,14 @@ def _is_intro(text: str) -> bool:
 
 
 def _is_name(text: str) -> bool:
-    return (
-        0 < len(text) <= SHORT_LINE
-        and not _SENTENCE_END.search(text)
-        or (0 < len(text) <= SHORT_LINE and len(text.split()) <= 5 and text[-1:] == ".")
-    )
+    """Whether a line could be a signatory's name: short, and no sentence's end
+    (an abbreviation such as "Inc." or "NGO." may end it)."""
+    if not 0 < len(text) <= SHORT_LINE or text.endswith(":"):
+        return False
+    if not _SENTENCE_END.search(text):
+        return True
+    last = text.split()[-1]
+    return last.endswith(".") and (len(last) <= 4 or last[:-1].isupper())
 
 
 def _list_items(markup: str) -> list[str]:
