@@ -11,7 +11,7 @@ and the export whose commenter's website has a bare '&'.
 import html as htmllib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -444,6 +444,10 @@ def test_no_email_on_any_public_page(imported, app, client):
         addresses.append(f"/pages/{local(app, 'page', wp_page['id']).slug}")
     for category in EXPECTED["categories"]:
         addresses.append(f"/category/{local(app, 'category', category['id']).slug}")
+    for tag in EXPECTED["tags"]:
+        moved, page = follow(client, tag["path"])
+        addresses.append(urlsplit(moved.headers["Location"]).path)
+    addresses += ["/hy/", "/ru/", "/organisations", "/hy/statements"]
     emails = every_email()
     for address in addresses:
         answer = get(client, address)
@@ -475,6 +479,19 @@ def test_scheduled_post_is_not_public_until_its_date(imported, app, client):
     year, month = SCHEDULED["date"][:4], SCHEDULED["date"][5:7]
     for address in ("/", "/statements", f"/archive/{year}/{month}", "/feed.atom"):
         assert SCHEDULED["title"] not in get(client, address).get_data(as_text=True)
+
+
+def test_scheduled_post_is_public_from_its_date_without_a_job(
+    imported, app, client, monkeypatch
+):
+    later = utc(SCHEDULED["date_gmt"]) + timedelta(minutes=1)
+    monkeypatch.setattr("ngo.models.utcnow", lambda: later)  # the clock, nothing else
+    statement = local(app, "statement", SCHEDULED["id"])
+    page = get(client, f"/statements/{statement.slug}")
+    assert page.status_code == 200
+    assert SCHEDULED["title"] in text_of(page.get_data(as_text=True))
+    moved, page = follow(client, SCHEDULED["shortlink_path"])
+    assert page.status_code == 200
 
 
 def test_password_private_pending_and_drafts_become_drafts(imported, app, client):
