@@ -17,6 +17,10 @@ What it does, in order:
 
 Results are printed as a table and written to bench/results/latest.json.
 `python bench/run.py --help` lists the knobs (duration, connections, workers).
+
+With `--size N` it measures the list pages at N generated statements instead
+(bench/lists.py: first, middle and last page of each list, cold, on SQLite and
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -91,6 +95,19 @@ def parse_args() -> argparse.Namespace:
         "--check",
         action="store_true",
         help="exit 1 when a target (ratio, memory, no writes) is missed",
+    )
+    add(
+        "--size",
+        type=int,
+        help="instead: time the list pages (first, middle, last) cold at this many "
+        "generated statements and 10 comments each, SQLite and PostgreSQL "
+        "(bench/lists.py; the databases are kept and reused)",
+    )
+    add("--fresh", action="store_true", help="with --size: generate the data again")
+    add(
+        "--backends",
+        default="sqlite,pg",
+        help="with --size: which databases, of sqlite,pg",
     )
     return parser.parse_args()
 
@@ -430,6 +447,11 @@ def git_commit() -> str:
 
 def main() -> int:
     args = parse_args()
+    if args.size:
+        import lists
+
+        backends = tuple(args.backends.split(","))
+        return lists.main(args.size, fresh=args.fresh, backends=backends)
     load_before = os.getloadavg()  # before this run adds its own load
     if shutil.which("wrk") is None:
         raise SystemExit(
