@@ -610,6 +610,22 @@ def test_trailing_signatories(imported, app, client):
     assert "video recording of every interrogation" in body.text_content()
 
 
+def test_without_options_the_lists_stay_and_no_image_is_fetched(
+    runner, app, client, tmp_path
+):
+    result = runner.invoke(args=["import-wordpress", str(EXPORT)])
+    assert result.exit_code == 0, result.output
+    assert count(app, Signature) == 0
+    markup = statement_page(client, app, TORTURE)
+    assert not article(markup).xpath(".//ol[@class='signatories__list']")
+    assert "Journalists for the Future" in body_of(markup).text_content()
+    media = tmp_path / "media"
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    for post in PUBLIC:  # no uploads folder: no image may load from the old site
+        for node in article(statement_page(client, app, post)).xpath(".//*[@src]"):
+            assert urlsplit(node.get("src")).netloc in ("", "localhost"), post["title"]
+
+
 def test_media_copied_and_the_missing_image_reported(imported, app, client, tmp_path):
     media = tmp_path / "media"
     for post in (DETENTION, TORTURE, RUSSIAN):
