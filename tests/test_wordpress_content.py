@@ -240,6 +240,8 @@ def test_a_hostile_post_loses_everything_that_could_run_or_fetch():
         assert needle not in result, needle
     assert "plain words" in result
     assert '<a href="https://tracker.example/p.gif">pixel</a>' in result
+    # What went leaves no empty paragraph or stray line break behind.
+    assert "<p></p>" not in result and "<p><br>" not in result
 
 
 @pytest.mark.parametrize(

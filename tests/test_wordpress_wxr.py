@@ -183,6 +183,34 @@ def test_terms_slugs_decoded_names_unescaped_once_tree_kept(write):
     assert terms[1].description == "War &amp; peace <b>now</b>"
 
 
+def test_a_term_written_twice_is_given_once(write):
+    """WordPress 6.x writes each category and tag again as a <wp:term>."""
+    again = """
+	<wp:term>
+		<wp:term_id>3</wp:term_id>
+		<wp:term_taxonomy><![CDATA[category]]></wp:term_taxonomy>
+		<wp:term_slug><![CDATA[%d5%a1%d5%b6%d5%bf%d5%a1%d5%a2%d5%a1%d5%b6]]></wp:term_slug>
+		<wp:term_parent><![CDATA[activities]]></wp:term_parent>
+		<wp:term_name><![CDATA[Peace &amp; security]]></wp:term_name>
+	</wp:term>
+	<wp:term>
+		<wp:term_id>5</wp:term_id>
+		<wp:term_taxonomy><![CDATA[post_tag]]></wp:term_taxonomy>
+		<wp:term_slug><![CDATA[%d0%bf%d1%80%d0%b0%d0%b2%d0%b0]]></wp:term_slug>
+		<wp:term_parent><![CDATA[]]></wp:term_parent>
+		<wp:term_name><![CDATA[Права]]></wp:term_name>
+	</wp:term>
+"""
+    terms = list(Export(write(TERMS, again)))
+    assert [(t.kind, t.term_id) for t in terms] == [
+        ("category", 2),
+        ("category", 3),
+        ("category", 4),
+        ("post_tag", 5),
+        ("nav_menu", 9),
+    ]
+
+
 def test_item_fields_as_written(write):
     export = Export(write(TERMS, item_xml(comments=comment_xml())))
     (item,) = [x for x in export if isinstance(x, Item)]

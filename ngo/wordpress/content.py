@@ -579,9 +579,25 @@ def _top_level(markup: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>\Z")
+_BREAK_AT_EDGE = re.compile(r"(?<=<p>)\s*<br>\s*|\s*<br>\s*(?=</p>\Z)")
+_BLANK_LINES = re.compile(r">[ \t]*\n\s*\n\s*<")
+
+
 def _tidy(markup: str) -> str:
-    """Top-level elements one a line: the blank lines block comments left go."""
-    return "\n".join(markup[start:end].strip() for start, end, _ in _top_level(markup))
+    """Top-level elements one a line, without the blank lines block comments left
+    or the empty paragraphs and stray line breaks of removed elements."""
+    kept = []
+    for start, end, name in _top_level(markup):
+        element = markup[start:end].strip()
+        if name == "p":
+            element = _BREAK_AT_EDGE.sub("", element)
+            if _EMPTY_PARAGRAPH.match(element):
+                continue
+        if name != "pre":
+            element = _BLANK_LINES.sub(">\n<", element)
+        kept.append(element)
+    return "\n".join(kept)
 
 
 def _inner(markup: str) -> str:

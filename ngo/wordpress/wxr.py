@@ -321,6 +321,9 @@ class Export:
                 reader, events=("end",), recover=True, huge_tree=True
             )
             log_seen = 0
+            # WordPress 6.x writes each category and tag twice: as <wp:category> or
+            # <wp:tag>, and again as <wp:term>; each is given once.
+            terms_seen: set[tuple[str, int]] = set()
             try:
                 for _event, element in parser:
                     errors = parser.error_log
@@ -341,8 +344,11 @@ class Export:
                     elif name in ("category", "tag", "term") and _is_wp(element):
                         if self._site is None:
                             self._site = site
-                        yield _term(element, name)
+                        term = _term(element, name)
                         _forget(element)
+                        if (term.kind, term.term_id) not in terms_seen:
+                            terms_seen.add((term.kind, term.term_id))
+                            yield term
                     else:
                         self._site_field(site, element, name)
                         if name == "author" and _is_wp(element):
