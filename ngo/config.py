@@ -46,6 +46,12 @@ class Config:
     DATABASE_URL = ""
     # Test pooled connections before use, so a restarted database costs no 500.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds a new PostgreSQL connection may take before the request gives up.
+    DATABASE_CONNECT_TIMEOUT = 3
+    # While the database cannot answer (ngo.outages): the Retry-After of a 503...
+    OUTAGE_RETRY_SECONDS = 30
+    # ...and one log line per kind of failure per this many seconds.
+    OUTAGE_LOG_SECONDS = 60
     # Statements on one page of a list (home, all statements, category, organisation).
     STATEMENTS_PER_PAGE = 10
     # Rendered statement pages each worker keeps (about 30 KB each); 0 turns it off.

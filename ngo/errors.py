@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ngo import outages
 from ngo.extensions import db
 from ngo.security import replace_bad_host
 
@@ -69,9 +70,13 @@ def render_error(error: HTTPException):
 
 
 def handle_server_error(error: Exception):
-    """Roll back the failed transaction, then show the 500 page."""
-    db.session.rollback()
+    """Roll back the failed transaction, then show the 500 page (a database outage
+    met outside a view, in an error page's own lookups say, answers as one)."""
     original = getattr(error, "original_exception", None) or error
+    failure = outages.classify(original)
+    if failure is not None:
+        return outages.answer(failure)
+    db.session.rollback()
     current_app.logger.error("Unhandled error", exc_info=original)
     return render_error(InternalServerError())
 

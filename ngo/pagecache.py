@@ -18,6 +18,11 @@ made of 128 random bits for that one render, and the HTML is split on that bound
 Everything else on the page (titles, bodies, names, comments) was stored before the
 boundary existed, so no text anyone typed can make or break a slot, and no value is
 ever looked for in the HTML.
+
+When the database cannot answer, the head query that makes the key fails; the
+newest page served at the same address, language and preferences (`latest`,
+kept with the slot values it was last served with) is then served stale
+(`stale_response`, ngo.outages): better an older statement than none.
 """
 
 from __future__ import annotations
@@ -26,16 +31,20 @@ import secrets
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable
 from threading import Lock
+from typing import NamedTuple
 
 from flask import current_app, g, render_template, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from ngo import caching
 from ngo.i18n import current_language
 from ngo.security import csp_nonce
 
 # Where the boundary of a render for the cache is kept while it lasts.
 _RECORDING = "_pagecache_boundary"
+# What this request served from the cache, kept as the newest once it answered 200.
+_SERVED = "_pagecache_served"
 
 
 def slot(name: str, value=None):
@@ -151,11 +160,21 @@ class HeadQuery:
         )
 
 
+class Latest(NamedTuple):
+    """The newest page served at an address, with what filled its slots then."""
+
+    page: Page
+    values: dict
+    mimetype: str
+
+
 class PageCache:
     """A small least-recently-used map of pages, one per worker process."""
 
     def __init__(self) -> None:
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        # address, language, preferences -> the newest page served there
+        self._latest: OrderedDict[tuple, Latest] = OrderedDict()
         self._lock = Lock()
 
     def get(self, key: tuple) -> Page | None:
@@ -177,10 +196,25 @@ class PageCache:
             while len(self._pages) > size:
                 self._pages.popitem(last=False)
 
+    def keep_latest(self, address: tuple, latest: Latest) -> None:
+        """Note the newest page served at an address, for an outage."""
+        size = current_app.config["PAGE_CACHE_SIZE"]
+        with self._lock:
+            self._latest[address] = latest
+            self._latest.move_to_end(address)
+            while len(self._latest) > size:
+                self._latest.popitem(last=False)
+
+    def latest(self, address: tuple) -> Latest | None:
+        """The newest page served at an address, however old, if any."""
+        with self._lock:
+            return self._latest.get(address)
+
     def clear(self) -> None:
         """Forget every page."""
         with self._lock:
             self._pages.clear()
+            self._latest.clear()
 
 
 def pages() -> PageCache:
@@ -207,6 +241,12 @@ def serve(key: tuple, render: Callable[[], Page], **values) -> bytes:
     if page is None:
         page = render()
         cache.put(key, page)
+    setattr(g, _SERVED, (page, values))
+    return _fill(page, values)
+
+
+def _fill(page: Page, values: dict) -> bytes:
+    """The page with its slots filled: these values, a new CSRF token and nonce."""
     makers = {"csrf": generate_csrf, "nonce": csp_nonce, **values}
     return page.fill(
         {
@@ -217,9 +257,49 @@ def serve(key: tuple, render: Callable[[], Page], **values) -> bytes:
     )
 
 
+def _address() -> tuple:
+    """What a stale page must share with the request: host, language, path, query
+    and preferences (the revisions in the cache's key are what cannot be read)."""
+    from ngo.accessibility.views import current_preferences
+
+    return (
+        request.host_url,
+        current_language(),
+        request.path,
+        request.query_string,
+        current_preferences().encode(),
+    )
+
+
+def _keep_served(response):
+    """After a page from the cache answered 200, keep it as its address's newest."""
+    served = g.pop(_SERVED, None)
+    if served is not None and response.status_code == 200:
+        page, values = served
+        pages().keep_latest(_address(), Latest(page, values, response.mimetype))
+    return response
+
+
+def stale_response():
+    """The newest page served at this address, marked stale and never stored, or
+    None; for a GET or HEAD while the database cannot answer (ngo.outages)."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    latest = pages().latest(_address())
+    if latest is None:
+        return None
+    response = current_app.response_class(
+        _fill(latest.page, latest.values), mimetype=latest.mimetype
+    )
+    response.headers["Warning"] = '110 - "Response is Stale"'
+    caching.no_store()
+    return response
+
+
 def init_app(app) -> None:
     """Give the app its own cache (one per worker process) and the slot helpers."""
     app.extensions["pages"] = PageCache()
+    app.after_request(_keep_served)
     # Flask-WTF offers `csrf_token` as a global and from a context processor, and
     # ngo.security `csp_nonce` as a global; these, registered later, take over both.
     helpers = {"csrf_token": _csrf_token, "csp_nonce": _csp_nonce, "slot": slot}

@@ -66,12 +66,13 @@ def test_unknown_method_is_405_with_the_site_page(client):
     )
 
 
-def test_health_check_answers_200_when_the_database_does(client):
-    response = client.get("/healthz")
+def test_health_check_answers_200_and_readiness_too_when_the_database_does(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    response = client.get("/readyz")
     assert response.status_code == 200 and response.json["database"] == "up"
 
 
-def test_health_check_answers_503_when_the_database_does_not(tmp_path):
+def test_health_check_says_alive_and_readiness_503_when_the_database_is_not(tmp_path):
     app = create_app(
         {
             "TESTING": True,
@@ -79,11 +80,12 @@ def test_health_check_answers_503_when_the_database_does_not(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
         }
     )
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503 and response.json["database"] == "down"
+    assert app.test_client().get("/healthz").status_code == 200
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503 and response.json["status"] == "unavailable"
 
 
-def test_pages_answer_with_the_site_error_page_when_the_database_is_down(tmp_path):
+def test_pages_answer_503_with_the_site_error_page_when_the_database_is_down(tmp_path):
     app = create_app(
         {
             "TESTING": False,
@@ -92,8 +94,8 @@ def test_pages_answer_with_the_site_error_page_when_the_database_is_down(tmp_pat
         }
     )
     response = app.test_client().get("/")
-    assert response.status_code == 500
-    assert "Something went wrong" in response.get_data(as_text=True)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "Service unavailable" in response.get_data(as_text=True)
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):

@@ -1,4 +1,9 @@
-"""The views counter: one view per reader per statement per window, atomic in SQL."""
+"""The views counter: one view per reader per statement per window, atomic in SQL.
+
+Counting is best-effort: a write the database refuses (a full disk, a read-only
+or locked database) is logged once per interval (ngo.outages) and the page is
+served with the count it had; the session is rolled back and stays usable.
+"""
 
 import re
 from datetime import timedelta
@@ -7,6 +12,7 @@ from flask import current_app, request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ngo import outages
 from ngo.extensions import db
 from ngo.models import Statement, StatementView, utcnow
 from ngo.privacy import keyed_hash
@@ -68,6 +74,17 @@ def count_view(statement, last) -> int:
     if last is not None and last > cutoff:
         return statement.views
 
+    shown = statement.views
+    try:
+        return _count(statement, now, cutoff)
+    except Exception as error:
+        if outages.absorb(error) is None:
+            raise
+        return shown
+
+
+def _count(statement, now, cutoff) -> int:
+    """The upsert of this reader's record and the increment, committed."""
     visitor = visitor_key()
     table = StatementView.__table__
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
