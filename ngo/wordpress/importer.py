@@ -174,6 +174,9 @@ class Importer:
         self.relinked: set[int] = set()
         # Statement slugs given in this run (not yet visible to a query).
         self.slugs_given: set[str] = set()
+        # WordPress ids and old addresses to write with the next batch.
+        self.pending_items: list[tuple[str, int, int]] = []
+        self.pending_addresses: list[dict] = []
 
     # -- the run --------------------------------------------------------------
 
@@ -250,6 +253,7 @@ class Importer:
     def _finish(self) -> None:
         """The search index of statements whose links alone changed; the report's
         repairs and media."""
+        self._write_pending()
         if self.relinked:
             search_index.reindex(db.session.connection(), self.relinked)
         self.report.recoveries = list(self.export.recoveries)
@@ -285,12 +289,54 @@ class Importer:
         categories = {t.slug: t for t in terms if t.kind == "category" and t.slug}
         for term in categories.values():
             self._category(term, categories, mapped["category"], ())
+        self._tags([t for t in terms if t.kind == "post_tag" and t.slug], mapped["tag"])
         for term in terms:
-            if term.kind == "post_tag" and term.slug:
-                self._tag(term.slug, term.name, term.term_id, mapped["tag"])
-            elif term.kind not in ("category", "post_tag"):
+            if term.kind not in ("category", "post_tag"):
                 self.report.skip_counted(f"terms of the taxonomy {term.kind!r}")
+        self._write_pending()
+
+    def _tags(self, terms: list[Term], mapped: dict[int, int]) -> None:
+        """The tags of the term list: those there found in one read, the others made
+        together (one flush)."""
+        tags = list(db.session.scalars(db.select(Tag)))
+        by_id = {tag.id: tag for tag in tags}
+        by_key = {tag.name_key: tag for tag in tags}
+        taken = {tag.slug for tag in tags}
+        made = []
+        for term in terms:
+            if term.slug in self.tag_ids:
+                continue
+            name = (term.name or term.slug)[:200]
+            found = by_id.get(mapped.get(term.term_id))
+            change = "unchanged"
+            if found is None:
+                found = by_key.get(name_key(name))
+                change = "found"
+            if found is None:
+                wanted = make_slug(term.slug)
+                slug = next(
+                    candidate
+                    for candidate in (
+                        wanted if n == 1 else f"{wanted[: SLUG_MAX - 8]}-{n}"
+                        for n in range(1, len(taken) + 2)
+                    )
+                    if candidate not in taken
+                )
+                taken.add(slug)
+                found = Tag(name=name, slug=slug)
+                db.session.add(found)
+                change = "new"
+            elif change == "unchanged" and found.name != name:
+                found.name = name
+                change = "updated"
+            by_key[name_key(name)] = found
+            self.report.count("tag", None, change)
+            made.append((term, found))
         db.session.flush()
+        for term, tag in made:
+            self.tag_ids[term.slug] = tag.id
+            self._remember("tag", term.term_id, tag.id)
+            self._addresses("tag", tag.id, {f"/tag/{term.slug}", f"/?tag={term.slug}"})
 
     def _category(self, term: Term, terms: dict, mapped: dict, seen: tuple) -> int:
         """The id of a category term's category, its parents made first."""
@@ -399,9 +445,15 @@ class Importer:
         return found
 
     def _remember(self, kind: str, wordpress_id: int, local_id: int) -> None:
-        """Note what a WordPress id was made into (written at once)."""
+        """Note what a WordPress id was made into (written with the batch)."""
         if wordpress_id:
-            self._remember_all([(kind, wordpress_id, local_id)])
+            self.pending_items.append((kind, wordpress_id, local_id))
+
+    def _write_pending(self) -> None:
+        """Write the WordPress ids and old addresses noted since the last time."""
+        self._remember_all(self.pending_items)
+        self._store_addresses(self.pending_addresses)
+        self.pending_items, self.pending_addresses = [], []
 
     def _remember_all(self, rows: list[tuple[str, int, int]]) -> None:
         """Note what these WordPress ids were made into."""
@@ -416,14 +468,14 @@ class Importer:
         )
 
     def _addresses(self, kind: str, target_id: int, paths: Iterable[str]) -> None:
-        """Store old paths (made into keys) as addresses of this target."""
-        rows = {}
+        """Note old paths (made into keys) as addresses of this target."""
         for path in paths:
             path, _, query = path.partition("?")
             key = address_key(path or "/", query)
             if key is not None and key != "/":
-                rows[key] = {"path": key, "target_kind": kind, "target_id": target_id}
-        self._store_addresses(list(rows.values()))
+                self.pending_addresses.append(
+                    {"path": key, "target_kind": kind, "target_id": target_id}
+                )
 
     def _store_addresses(self, rows: list[dict]) -> None:
         """Write old addresses, each key once (the last wins)."""
@@ -502,28 +554,37 @@ class Importer:
             fields["featured"] = True
         return fields, list(converted.signatories), counted
 
-    def _slug_for(self, item: Item, title: str) -> str:
-        """A free slug for a new statement: the post's slug in the site's form."""
-        wanted = make_slug(item.post_name or title)
-        candidates = [wanted] + [
-            f"{wanted[: SLUG_MAX - len(str(n)) - 1]}-{n}" for n in range(2, 22)
-        ]
-        taken = set(
-            db.session.scalars(
-                db.select(Statement.slug).where(Statement.slug.in_(candidates))
-            )
-        ) | set(
-            db.session.scalars(
-                db.select(SlugRedirect.old_slug).where(
-                    SlugRedirect.old_slug.in_(candidates)
+    def _free_slugs(self, wanted: set[str]) -> set[str]:
+        """Which of these slugs no statement has or had: one read per chunk."""
+        free = set(wanted)
+        for chunk in _chunks(sorted(wanted)):
+            free -= set(
+                db.session.scalars(
+                    db.select(Statement.slug).where(Statement.slug.in_(chunk))
                 )
             )
-        )
-        for candidate in candidates:
-            if candidate not in taken and candidate not in self.slugs_given:
-                self.slugs_given.add(candidate)
-                return candidate
-        slug = unique_slug(Statement, wanted)  # 20 of that name: ask one by one
+            free -= set(
+                db.session.scalars(
+                    db.select(SlugRedirect.old_slug).where(
+                        SlugRedirect.old_slug.in_(chunk)
+                    )
+                )
+            )
+        return free
+
+    def _slug_for(self, wanted: str, free: set[str]) -> str:
+        """A free slug for a new statement: the post's slug in the site's form,
+        else that slug numbered."""
+        if wanted in free and wanted not in self.slugs_given:
+            slug = wanted
+        else:
+            candidates = [
+                f"{wanted[: SLUG_MAX - len(str(n)) - 1]}-{n}" for n in range(2, 22)
+            ]
+            free_now = self._free_slugs(set(candidates)) - self.slugs_given
+            slug = next((c for c in candidates if c in free_now), None)
+            if slug is None:  # 20 of that name: ask one by one
+                slug = unique_slug(Statement, wanted)
         self.slugs_given.add(slug)
         return slug
 
@@ -541,12 +602,18 @@ class Importer:
                 )
             }
             written = []
-            for item in items:
-                fields, names, counted = self._fields(item)
+            converted = [(item, *self._fields(item)) for item in items]
+            wanted = {
+                item.post_id: make_slug(item.post_name or fields["title"])
+                for item, fields, *_ in converted
+                if mapped.get(item.post_id) not in existing
+            }
+            free = self._free_slugs(set(wanted.values()))
+            for item, fields, names, counted in converted:
                 statement = existing.get(mapped.get(item.post_id))
                 if statement is None:
                     statement = Statement(
-                        slug=self._slug_for(item, fields["title"]),
+                        slug=self._slug_for(wanted[item.post_id], free),
                         views=_views(item.meta) or 0,
                         comments_open=True,
                         **fields,
@@ -578,6 +645,7 @@ class Importer:
         ]
         self._store_addresses(rows)
         self._comments([(item, s.id, s.published_at) for item, s, *_ in written])
+        self._write_pending()
         db.session.expunge_all()
 
     def _links(self, item: Item, signatories: list[str]) -> dict[str, list[int]]:
@@ -876,6 +944,7 @@ class Importer:
         self._remember_all(remember)
         self._store_addresses(addresses)
         move_site_on(frame=True)  # pages are cached under the site revision
+        self._write_pending()
         db.session.expunge_all()
 
 
