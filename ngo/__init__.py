@@ -43,6 +43,7 @@ def create_app(test_config=None):
     from ngo.feeds import bp as feeds_bp
     from ngo.pages import bp as pages_bp
     from ngo.statements import bp as statements_bp
+    from ngo.tags import bp as tags_bp
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -62,6 +63,7 @@ def create_app(test_config=None):
     app.register_blueprint(statements_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(tags_bp)
     search.init_app(app)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health.bp)

@@ -9,7 +9,7 @@ from calendar import month_name, monthrange
 from itertools import count
 
 from ngo.extensions import db
-from ngo.models import Category, Organisation, SlugRedirect, Statement, name_key
+from ngo.models import Category, Organisation, SlugRedirect, Statement, Tag, name_key
 from ngo.sanitize import plain_text
 
 SLUG_MAX = 200  # the length of every slug column
@@ -344,6 +344,16 @@ def organisation_named(name: str, website: str | None = None) -> Organisation:
         db.session.flush()
     if website:
         found.website = website
+    return found
+
+
+def tag_named(name: str) -> Tag:
+    """The tag of that name (any case, form or spacing), created if new."""
+    found = db.session.scalar(db.select(Tag).where(Tag.name_key == name_key(name)))
+    if found is None:
+        found = Tag(name=name, slug=unique_slug(Tag, make_slug(name)))
+        db.session.add(found)
+        db.session.flush()
     return found
 
 

@@ -308,6 +308,13 @@ def _description(context) -> str:
             category=category.name,
             site=site,
         )
+    tag = context.get("tag")
+    if tag is not None and endpoint == "tags.show":
+        return _(
+            "Statements and appeals tagged “%(tag)s” on %(site)s.",
+            tag=tag.name,
+            site=site,
+        )
     organisation = context.get("organisation")
     if organisation is not None and endpoint == "statements.organisation":
         return _(

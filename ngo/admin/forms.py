@@ -64,6 +64,7 @@ from ngo.models import (
     SlugRedirect,
     Statement,
     User,
+    name_key,
 )
 from ngo.security import database_id
 from ngo.translation_groups import clash
@@ -73,6 +74,8 @@ SUMMARY_MAX = 2000
 BODY_MAX = 200_000
 ORGANISATION_MAX = 300
 SIGNATORIES_MAX = 500
+TAG_MAX = 200
+TAGS_MAX = 50
 PASSWORD_MAX = 1024
 
 
@@ -386,6 +389,14 @@ class StatementForm(AdminForm):
             "already known are matched by name; new ones are added."
         ),
     )
+    tags = StringField(
+        _l("Tags"),
+        filters=[one_line],
+        description=_l(
+            "Separated by commas. Tags already known are matched by name; new ones "
+            "are added."
+        ),
+    )
     language = SelectField(
         _l("Language"),
         filters=[lower],
@@ -432,6 +443,7 @@ class StatementForm(AdminForm):
         super().__init__(*args, **kwargs)
         self.statement = statement
         self.organisation_names: list[str] = []
+        self.tag_names: list[str] = []
         # The statement named in "Translation of" (None: on its own), for the view.
         self.translation_target: Statement | None = None
         codes = list(LANGUAGES)
@@ -496,6 +508,28 @@ class StatementForm(AdminForm):
         """Draft or published."""
         if field.data not in STATUSES:
             raise ValidationError(_("Choose Draft or Published."))
+
+    def validate_tags(self, field):
+        """Names separated by commas, each once (by its key), in order, for the
+        view; each short enough for a tag."""
+        names, seen = [], set()
+        for part in (field.data or "").split(","):
+            name = " ".join(part.split())
+            if not name or name_key(name) in seen:
+                continue
+            if len(name) > TAG_MAX:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” is longer than %(max)s characters.",
+                        name=name[:40] + "…",
+                        max=TAG_MAX,
+                    )
+                )
+            seen.add(name_key(name))
+            names.append(name)
+        if len(names) > TAGS_MAX:
+            raise ValidationError(_("Give at most %(max)s tags.", max=TAGS_MAX))
+        self.tag_names = names
 
     def validate_signatories(self, field):
         """One name per line, each once; keep the names in order for the view."""

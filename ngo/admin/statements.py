@@ -19,6 +19,7 @@ from ngo.authoring import (
     make_slug,
     organisation_named,
     summarise,
+    tag_named,
     unique_slug,
 )
 from ngo.extensions import db
@@ -30,6 +31,7 @@ from ngo.models import (
     Signature,
     SlugRedirect,
     Statement,
+    StatementTag,
     utcnow,
 )
 from ngo.statements.tree import category_tree
@@ -89,6 +91,7 @@ def edit_statement(statement_id):
         statement_id,
         options=[
             selectinload(Statement.category_links),
+            selectinload(Statement.tag_links).joinedload(StatementTag.tag),
             selectinload(Statement.signatures).joinedload(Signature.organisation),
         ],
     )
@@ -116,6 +119,7 @@ def _initial(statement: Statement | None) -> dict:
         else statement.body,
         "categories": statement.category_ids,
         "signatories": "\n".join(s.organisation.name for s in statement.signatures),
+        "tags": ", ".join(link.tag.name for link in statement.tag_links),
         "language": statement.language,
         "translation_of": _translated_slug(statement),
         "status": statement.status,
@@ -236,6 +240,7 @@ def _snapshot(statement: Statement) -> dict:
             tree.by_id[i].name for i in statement.category_ids if i in tree.by_id
         ],
         "signatories": [s.organisation.name for s in statement.signatures],
+        "tags": [link.tag.name for link in statement.tag_links],
         # Linked or unlinked elsewhere meanwhile: a save would undo it (see _editor).
         "translations": sorted(
             f"{t.language}: {t.slug}" for t in translations(statement)
@@ -319,6 +324,7 @@ def _write(form: StatementForm, statement: Statement | None, body: Markup) -> St
     order = kept + [i for i in form.categories.data or [] if i not in kept]
     statement.set_categories([db.session.get(Category, i) for i in order])
     statement.set_signatories([organisation_named(n) for n in form.organisation_names])
+    statement.set_tags([tag_named(n) for n in form.tag_names])
 
     db.session.flush()
     if form.translation_target is not None:

@@ -2,8 +2,8 @@
 
 The sitemap lists every published statement once, at its own language's address,
 and in every language the pages around them: the front page, the lists of
-statements and organisations, the archive, each category and organisation that
-has a published statement, and each simple page; each with `lastmod`. Past
+statements and organisations, the archive, each category, organisation and tag
+that has a published statement, and each simple page; each with `lastmod`. Past
 `SITEMAP_LIMIT` addresses (the protocol's 50,000) /sitemap.xml becomes a sitemap
 index of parts at /sitemap-1.xml, /sitemap-2.xml…: the pages first, then the
 statements, oldest first. Every part comes from the page cache
@@ -27,7 +27,15 @@ from ngo.feeds.atom import xml_text
 from ngo.feeds.documents import cached_document
 from ngo.feeds.views import bp, site_head
 from ngo.i18n import LANGUAGES, current_language, root_url, url_in
-from ngo.models import Organisation, Page, Signature, Statement, StatementCategory
+from ngo.models import (
+    Organisation,
+    Page,
+    Signature,
+    Statement,
+    StatementCategory,
+    StatementTag,
+    Tag,
+)
 from ngo.statements.tree import category_tree
 from ngo.urls import absolute_url
 
@@ -100,6 +108,22 @@ def page_addresses(site_changed: datetime | None) -> list[Address]:
         .order_by(Organisation.id)
     ):
         everywhere("statements.organisation", newest, slug=slug)
+    tagged = (
+        db.select(
+            StatementTag.tag_id.label("id"),
+            func.max(Statement.published_at).label("newest"),
+        )
+        .join(Statement, Statement.id == StatementTag.statement_id)
+        .where(Statement.public())
+        .group_by(StatementTag.tag_id)
+        .subquery()
+    )
+    for slug, newest in db.session.execute(
+        db.select(Tag.slug, tagged.c.newest)
+        .join(tagged, tagged.c.id == Tag.id)
+        .order_by(Tag.id)
+    ):
+        everywhere("tags.show", newest, slug=slug)
     for slug, updated in db.session.execute(
         db.select(Page.slug, Page.updated_at).order_by(Page.id)
     ):

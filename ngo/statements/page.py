@@ -38,7 +38,7 @@ from ngo.comments.moderation import comments_closed
 from ngo.comments.tokens import make_stamp
 from ngo.extensions import db
 from ngo.i18n import number
-from ngo.models import Signature, SlugRedirect, Statement, utcnow
+from ngo.models import Signature, SlugRedirect, Statement, StatementTag, utcnow
 from ngo.pagecache import HeadQuery, render_page, serve
 from ngo.revisions import frame_revision_column, head_now, newest_version_column
 from ngo.statements.viewcount import count_view, last_counted_column, visitor_key
@@ -100,12 +100,13 @@ def is_public(head) -> bool:
 
 
 def load_statement(slug: str) -> Statement | None:
-    """The statement with everything its page shows: two queries."""
+    """The statement with everything its page shows: three queries."""
     return db.session.scalar(
         db.select(Statement)
         .where(Statement.slug == slug)
         .options(
             joinedload(Statement.category_links),
+            selectinload(Statement.tag_links).joinedload(StatementTag.tag),
             selectinload(Statement.signatures).joinedload(Signature.organisation),
         )
     )
