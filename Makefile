@@ -77,10 +77,10 @@ lint: setup
 test: lint browser nginx test-sqlite test-postgres
 
 test-sqlite: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
 
 test-postgres: setup
-	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	NGO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
 
 # Load from wrk (Debian's package) against gunicorn on a scratch database under
 # bench/results/, never instance/ngo.db. BENCH_ARGS passes options: see

@@ -117,15 +117,25 @@ def _listening(address: str) -> bool:
     return True
 
 
-def wait_until_listening(child: Child, address: str) -> None:
-    """Wait for a child to accept connections; SystemExit if it dies or hangs."""
+def wait_until(child: Child, ready, what: str) -> None:
+    """Wait for ready() while the child runs; SystemExit if it dies or hangs."""
     deadline = time.monotonic() + START_SECONDS
-    while not _listening(address):
+    while not ready():
         if not child.alive():
             raise SystemExit(f"cluster: {child.name} exited while starting")
         if time.monotonic() > deadline:
-            raise SystemExit(f"cluster: {child.name} did not listen on {address}")
+            raise SystemExit(f"cluster: {child.name} did not {what}")
         time.sleep(0.1)
+
+
+def nginx_started(front: Child, pid_file: Path, address: str) -> bool:
+    """Whether nginx has bound its port: it writes its pid file only after that (a
+    port another process holds would accept the probe too)."""
+    try:
+        written = pid_file.read_text().strip()
+    except FileNotFoundError:
+        return False
+    return written == str(front.process.pid) and _listening(address)
 
 
 def nginx_user() -> str | None:
@@ -215,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         for child in children:
             child.start()
         for child, path in zip(children, sockets, strict=True):
-            wait_until_listening(child, path)
+            wait_until(child, lambda path=path: _listening(path), f"listen on {path}")
 
         site = run_dir / "ngo-site.conf"
         site.write_text(
@@ -229,7 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         front = Child("nginx", command, dict(os.environ), signal.SIGQUIT)
         children.insert(0, front)
         front.start()
-        wait_until_listening(front, f"{args.host}:{args.port}")
+        address = f"{args.host}:{args.port}"
+        pid_file = run_dir / "nginx.pid"
+        wait_until(
+            front,
+            lambda: nginx_started(front, pid_file, address),
+            f"listen on {address}",
+        )
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(
             f"ngo cluster: open http://{host}:{args.port}/ (nginx in front of "
