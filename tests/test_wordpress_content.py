@@ -299,3 +299,16 @@ def test_signatories_of_a_classic_post():
 
 def test_take_trailing_signatories_of_nothing():
     assert take_trailing_signatories("") == ("", [])
+
+
+def test_embed_titles_are_written_in_the_posts_language(app):
+    armenian = Site(
+        title="", link="", base_site_url="", base_blog_url="", language="hy-AM"
+    )
+    content = "https://www.youtube.com/watch?v=abc123"
+    with app.app_context():
+        assert ">Տեսանյութ YouTube կայքում</a>" in convert(content, site=armenian).body
+        russian = convert(content, site=armenian, language="ru").body
+        assert ">Видео на YouTube</a>" in russian
+        english = convert("https://soundcloud.com/ngo/a", site=SITE).body
+        assert ">Audio on SoundCloud</a>" in english

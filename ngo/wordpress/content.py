@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from flask import has_app_context
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ngo.sanitize import clean_statement_html, plain_text
 
@@ -123,31 +124,39 @@ def _site_language(site: Site | None) -> str:
     return ((site.language if site else "") or "").split("-")[0].split("_")[0].lower()
 
 
+# The title of an embed's link when its block gives no caption, by the kind of
+# thing the provider shows; written into the body in the post's language.
+_TITLES = {
+    # Translators: the text of a link that replaces an embedded video player in an
+    # imported statement; %(provider)s is a site such as YouTube or Vimeo.
+    "video": _l("Video on %(provider)s"),
+    # Translators: a link in place of an embedded audio player (SoundCloud…).
+    "audio": _l("Audio on %(provider)s"),
+    # Translators: a link in place of an embedded photo (Flickr…).
+    "photo": _l("Photo on %(provider)s"),
+    # Translators: a link in place of an embedded document (SlideShare, Scribd…).
+    "document": _l("Document on %(provider)s"),
+    # Translators: a link in place of an embedded social-media post (X, Facebook…).
+    "post": _l("Post on %(provider)s"),
+    # Translators: a link in place of an embedded frame of another site;
+    # %(provider)s is that site's host name.
+    "": _l("Embedded content from %(provider)s"),
+}
+
+
 class _Titles:
     """The readable titles of embed links, in the post's language."""
 
     def __init__(self, language: str):
         self.language = language
 
-    def _say(self, message: str, **values) -> str:
-        if self.language and has_app_context():
-            with force_locale(self.language):
-                return gettext(message, **values)
-        return gettext(message, **values)
-
     def title(self, kind: str, provider: str) -> str:
         """ "Video on YouTube" and the like."""
-        if kind == "video":
-            return self._say("Video on %(provider)s", provider=provider)
-        if kind == "audio":
-            return self._say("Audio on %(provider)s", provider=provider)
-        if kind == "photo":
-            return self._say("Photo on %(provider)s", provider=provider)
-        if kind == "document":
-            return self._say("Document on %(provider)s", provider=provider)
-        if kind == "post":
-            return self._say("Post on %(provider)s", provider=provider)
-        return self._say("Embedded content from %(provider)s", provider=provider)
+        message = _TITLES.get(kind, _TITLES[""])
+        if self.language and has_app_context():
+            with force_locale(self.language):
+                return str(message) % {"provider": provider}
+        return str(message) % {"provider": provider}
 
 
 def _host(url: str) -> str:
