@@ -26,14 +26,11 @@ KEY_MAX = 1000  # the length of old_address.path
 # The query keys WordPress answers on its front page: post, page, category, tag.
 QUERY_KEYS = ("p", "page_id", "cat", "tag")
 # Where each kind of target lives now: the model and the endpoint of its page.
-# A tag's page belongs to the tags' own module: the first of these endpoints the
-# app has is used.
-TAG_ENDPOINTS = ("statements.tag", "tags.show", "tags.tag", "statements.tag_page")
 TARGETS = {
-    "statement": (Statement, ("statements.detail",)),
-    "page": (Page, ("pages.show",)),
-    "category": (Category, ("statements.category",)),
-    "tag": (Tag, TAG_ENDPOINTS),
+    "statement": (Statement, "statements.detail"),
+    "page": (Page, "pages.show"),
+    "category": (Category, "statements.category"),
+    "tag": (Tag, "tags.show"),
 }
 
 
@@ -92,18 +89,16 @@ def _storable(key: str) -> bool:
 
 def target_url(kind: str, target_id: int) -> str | None:
     """The current address of a statement, page, category or tag, None if gone."""
-    model, endpoints = TARGETS.get(kind, (None, ()))
+    model, endpoint = TARGETS.get(kind, (None, None))
     if model is None:
         return None
     slug = db.session.scalar(db.select(model.slug).where(model.id == target_id))
     if slug is None:
         return None
-    for endpoint in endpoints:
-        try:
-            return url_for(endpoint, slug=slug)
-        except BuildError:
-            continue
-    return None
+    try:
+        return url_for(endpoint, slug=slug)
+    except BuildError:
+        return None
 
 
 def redirect_for(path: str, query: str = ""):
