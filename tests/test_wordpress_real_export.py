@@ -310,7 +310,10 @@ def test_report_counts_match_the_export(imported, app):
         listed = re.search(rf"comment {comment['id']}\b", imported)
         # A comment of the trashed post may be told on its post's line instead.
         with_post = post is TRASHED and re.search(r"\b1 comment\b", trashed_line)
-        assert listed or with_post, comment
+        assert listed or with_post, (
+            f"comment {comment['id']} ({comment['status']}) of post {post['id']} "
+            "is left out, and the report does not say so"
+        )
     # The password dropped is said.
     assert re.search(
         rf"post {PASSWORD['id']}\b.*{PASSWORD['title']}.*password", imported
