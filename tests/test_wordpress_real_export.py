@@ -253,7 +253,15 @@ def test_the_fixture_is_wordpress_61s_own_export():
     assert 'generator="WordPress/6.1' in head and EXPECTED[
         "wordpress_version"
     ].startswith("6.1")
-    lxml.etree.parse(str(EXPORT))  # well-formed
+    tree = lxml.etree.parse(str(EXPORT))  # well-formed
+    wp = "{http://wordpress.org/export/1.2/}"
+    links = {
+        int(i.findtext(f"{wp}post_id")): i.findtext("link") for i in tree.iter("item")
+    }
+    for item in (
+        EXPECTED["posts"] + EXPECTED["pages"]
+    ):  # the old addresses followed below
+        assert links[item["id"]] == item["link"] and item["link"].endswith(item["path"])
     with pytest.raises(lxml.etree.XMLSyntaxError):
         lxml.etree.parse(str(AMPERSAND))  # the exporter's own bare '&'
     assert EXPECTED["ampersand"]["exporter_wrote"].encode() in AMPERSAND.read_bytes()
