@@ -236,14 +236,20 @@ def test_posts_become_statements_by_status_and_date(app, wxr, run, client):
             date_gmt="2099-07-05 09:00:00",
         ),
         item(6, "Members only", password="secret"),
-        item(7, "Thrown away", status="trash"),
+        item(
+            7,
+            "Thrown away",
+            status="trash",
+            comments=[comment(70, "On a binned post.", approved="post-trashed")],
+        ),
     )
     output = run(path)
     assert "Statements: new 6; draft 4, published 1, scheduled 1" in output
-    assert "post 7 “Thrown away”" in output and "in the trash" in output
+    assert "post 7 “Thrown away” (line" in output
+    assert "in the trash (with its 1 comment)" in output
     assert "post 6 “Members only”" in output and "password" in output
     by_title = {s.title: s for s in rows(app, Statement)}
-    assert "Thrown away" not in by_title
+    assert "Thrown away" not in by_title and rows(app, Comment) == []
     assert by_title["Published statement"].status == "published"
     assert by_title["Published statement"].published_at == datetime(
         2023, 9, 19, 10, tzinfo=UTC

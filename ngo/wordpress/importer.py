@@ -235,10 +235,18 @@ class Importer:
             }.get(item.post_type, f"items of the type {item.post_type!r}")
             self.report.skip_counted(why)
             return
+        comments = len(item.comments)
+        with_comments = (
+            f" (with its {comments} comment{'s' if comments != 1 else ''})"
+            if comments
+            else ""
+        )
         if item.status == "trash":
-            self.report.skip(_what(item), "in the trash")
+            self.report.skip(_what(item), "in the trash" + with_comments)
         elif item.status == "auto-draft":
-            self.report.skip(_what(item), "an auto-draft, never saved by its author")
+            self.report.skip(
+                _what(item), "an auto-draft, never saved by its author" + with_comments
+            )
         elif item.post_type == "post":
             posts.append(item)
         elif item.status == "publish" and not item.password:
@@ -247,7 +255,8 @@ class Importer:
             why = "protected by a password" if item.password else item.status
             self.report.skip(
                 _what(item),
-                f"a page not published ({why}): this site's pages have no drafts",
+                f"a page not published ({why}): this site's pages have no drafts"
+                + with_comments,
             )
 
     def _finish(self) -> None:
