@@ -13,7 +13,7 @@ NGINX := /usr/sbin/nginx
 APPS ?= 2
 WORKERS ?= 2
 
-.PHONY: setup db run cluster nginx lint test test-sqlite test-postgres browser bench bench-import bench-search screenshots messages clean
+.PHONY: setup db run cluster nginx lint test test-sqlite test-postgres browser bench bench-import bench-search bench-wordpress screenshots messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,12 @@ bench-import: setup
 # a median of 20 ms or less. BENCH_SEARCH_ARGS: see --help.
 bench-search: setup
 	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
+
+# flask import-wordpress of a generated export of 10,000 posts and 100,000 comments:
+# time and peak resident memory, on SQLite (bench/results/) and a scratch PostgreSQL
+# database (NGO_BENCH_PG_URL). Targets: under 2 minutes, under 300 MB.
+bench-wordpress: setup
+	$(BIN)/python bench/wordpress_import.py $(BENCH_WORDPRESS_ARGS)
 
 # PNGs of the main pages (default, and white on black at 200% text; 1280 and 320 px;
 # JavaScript off) into docs/screenshots/, from a scratch database, never instance/.
