@@ -138,6 +138,8 @@ class _RepairingReader:
         self.position = 0
         self.line = 1
         self.state = None  # None (markup), b"cdata" or b"comment"
+        self._counted = 0  # parts of this read whose lines _noted_line counts
+        self._noted_line = 1
         self.pending = b""
         self.done = False
 
@@ -160,7 +162,8 @@ class _RepairingReader:
         """Repair buffer up to where the rest could still be an unfinished token;
         keep that rest pending."""
         limit = len(buffer) if final else max(0, len(buffer) - _LOOKAHEAD)
-        out = []
+        out: list[bytes] = []
+        self._counted, self._noted_line = 0, self.line
         pos = 0
         while pos < limit:
             if self.state is None:
@@ -205,8 +208,11 @@ class _RepairingReader:
         return cleaned
 
     def _noted(self, buffer: bytes, out: list[bytes], what: str):
-        line = self.line + sum(part.count(b"\n") for part in out)
-        self.note(f"line {line}: {what}")
+        """Note a repair at the end of what is written so far (lines counted once)."""
+        for part in out[self._counted :]:
+            self._noted_line += part.count(b"\n")
+        self._counted = len(out)
+        self.note(f"line {self._noted_line}: {what}")
 
 
 _ITEM_FIELDS = {
