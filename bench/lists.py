@@ -38,7 +38,8 @@ FLASK = [sys.executable, "-m", "flask", "--app", "ngo"]
 TARGET_MS = 50
 ROUNDS = 7
 COMMENTS_PER_STATEMENT = 10
-PAGES_OF = re.compile(r"Page 1 of ([\d,  ]+)")
+# The pager's "Page 1 of N", in any language: its last number.
+PAGER = re.compile(r'<nav class="pager".*?aria-current="page">(.*?)</li>', re.S)
 
 
 def flask(url: str, *args: str) -> float:
@@ -220,8 +221,11 @@ def measure(url: str, backend: str) -> list[dict]:
             first = client.get(prefix + path)
             if first.status_code != 200:
                 raise SystemExit(f"bench: {prefix + path} answered {first.status_code}")
-            found = PAGES_OF.search(first.get_data(as_text=True))
-            pages = int(re.sub(r"\D", "", found.group(1))) if found else 1
+            found = PAGER.search(first.get_data(as_text=True))
+            numbers = (
+                re.findall(r"\d[\d,.\s\u00a0\u202f]*", found.group(1)) if found else []
+            )
+            pages = int(re.sub(r"\D", "", numbers[-1])) if numbers else 1
             row = {"list": name, "language": language, "path": path, "pages": pages}
             for which, number in (
                 ("first", 1),

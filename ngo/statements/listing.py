@@ -31,6 +31,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    inspect,
     literal,
     or_,
     select,
@@ -292,6 +293,9 @@ def _note(session: Session, flush_context) -> None:
             statements.add(obj.id)
             groups.update(_history(obj, "translation_group"))
         elif isinstance(obj, _LINKS):
+            keys = set(inspect(obj).mapper.attrs.keys()) - {"position"}
+            if obj in session.dirty and not _changed(obj, keys):
+                continue  # only its place in the statement's order, or nothing
             statements.update(_history(obj, "statement_id"))
             owner = getattr(obj, "statement", None)
             if owner is not None:

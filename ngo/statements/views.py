@@ -167,11 +167,37 @@ class LanguageFirstPagination(SelectPagination):
 
 def lead_statement() -> Statement | None:
     """The front page's lead: the newest featured statement, else the newest; one
-    in the page's language if there is any."""
+    in the page's language if there is any.
+
+    One query: the first found of (the page's language, featured), (its language),
+    then (unless hidden) the same in other languages, each the newest along an
+    index ((status, featured, published_at, id), (status, language, published_at,
+    id), (status, published_at, id)) read from its end: never a sort of every
+    statement by "featured, then date".
+    """
+    language = current_language()
+    own = Statement.language == language
+    choices = [(own, True), (own, False)]
+    if not others_hidden():
+        choices += [
+            (Statement.language != language, True),
+            (Statement.language != language, False),
+        ]
+    newest = [
+        select(Statement.id)
+        .where(
+            Statement.public(),
+            condition,
+            *((Statement.featured.is_(True),) if featured else ()),
+        )
+        .order_by(*NEWEST)
+        .limit(1)
+        .scalar_subquery()
+        for condition, featured in choices
+    ]
     query = (
-        db.select(Statement)
-        .where(Statement.public())
-        .order_by(*LEAD)
+        select(Statement)
+        .where(Statement.id == func.coalesce(*newest))
         .options(
             defer(Statement.body),
             defer(Statement.body_markdown),
@@ -179,12 +205,7 @@ def lead_statement() -> Statement | None:
             undefer(Statement.signature_count),
         )
     )
-    language = current_language()
-    if others_hidden():
-        query = query.where(Statement.language == language)
-    else:
-        query = language_first(query, language, LEAD, 1)
-    return db.session.scalars(query.limit(1)).unique().first()
+    return db.session.scalars(query).unique().first()
 
 
 def ranks_shown() -> tuple[int, ...]:
@@ -398,40 +419,37 @@ def category(slug):
     return list_page("statements/category.html", context)
 
 
-def organisation_counts(language: str, now):
-    """Each organisation's count of what its page lists (kept counts less the
-    scheduled statements still to come), as a subquery of those above 0."""
+def organisation_counts(language: str, now) -> dict[int, int]:
+    """How many statements each organisation's page lists, for those above 0: its
+    kept counts (one row per organisation and rank), less its scheduled statements
+    still to come, found from those statements (usually none), never by reading
+    the organisations' lists."""
     ranks = ranks_shown()
-    kept = (
-        select(ListCount.scope_id, func.sum(ListCount.count).label("count"))
-        .where(
+    counts: dict[int, int] = {}
+    for scope_id, count in db.session.execute(
+        select(ListCount.scope_id, ListCount.count).where(
             ListCount.kind == LIST_ORGANISATION,
             ListCount.language == language,
             ListCount.rank.in_(ranks),
         )
-        .group_by(ListCount.scope_id)
-    )
-    scheduled = (
-        select(ListEntry.scope_id, -func.count())
-        .where(
-            ListEntry.kind == LIST_ORGANISATION,
-            ListEntry.language == language,
-            ListEntry.rank.in_(ranks),
-            ListEntry.statement_id.in_(
-                select(Statement.id).where(
-                    Statement.status == "published", Statement.published_at > now
-                )
-            ),
+    ):
+        counts[scope_id] = counts.get(scope_id, 0) + count
+    scheduled = db.session.scalars(
+        select(Statement.id).where(
+            Statement.status == "published", Statement.published_at > now
         )
-        .group_by(ListEntry.scope_id)
-    )
-    both = union_all(kept, scheduled).subquery()
-    return (
-        select(both.c.scope_id, func.sum(both.c.count).label("count"))
-        .group_by(both.c.scope_id)
-        .having(func.sum(both.c.count) > 0)
-        .subquery("signed")
-    )
+    ).all()
+    if scheduled:
+        for kind, scope_id, entry_language, rank in db.session.execute(
+            select(
+                ListEntry.kind, ListEntry.scope_id, ListEntry.language, ListEntry.rank
+            ).where(ListEntry.statement_id.in_(scheduled))
+        ):
+            if (kind, entry_language) == (LIST_ORGANISATION, language) and (
+                rank in ranks
+            ):
+                counts[scope_id] -= 1
+    return {scope_id: count for scope_id, count in counts.items() if count > 0}
 
 
 @bp.get("/organisations")
@@ -440,20 +458,29 @@ def organisations():
 
     def context() -> dict:
         """One page of organisations, and how many statements each one's page lists."""
-        signed = organisation_counts(current_language(), utcnow())
-        total = db.session.scalar(select(func.count()).select_from(signed))
-        page, offset = page_bounds(total, ORGANISATIONS_PER_PAGE)
-        rows = db.session.execute(
-            select(Organisation, signed.c.count)
-            .join(signed, signed.c.scope_id == Organisation.id)
-            .order_by(Organisation.name_key, Organisation.id)
-            .offset(offset)
-            .limit(ORGANISATIONS_PER_PAGE)
-        ).all()
+        counts = organisation_counts(current_language(), utcnow())
+        page, offset = page_bounds(len(counts), ORGANISATIONS_PER_PAGE)
+        # A to Z: every organisation's id along the name index (a few thousand
+        # narrow rows), then the page's hundred in full.
+        ordered = [
+            org_id
+            for org_id in db.session.scalars(
+                select(Organisation.id).order_by(Organisation.name_key, Organisation.id)
+            )
+            if org_id in counts
+        ][offset : offset + ORGANISATIONS_PER_PAGE]
+        found = {
+            org.id: org
+            for org in db.session.scalars(
+                select(Organisation).where(Organisation.id.in_(ordered))
+            )
+        }
         pagination = PageOfList(
-            [org for org, _ in rows], page, ORGANISATIONS_PER_PAGE, total
+            [found[org_id] for org_id in ordered],
+            page,
+            ORGANISATIONS_PER_PAGE,
+            len(counts),
         )
-        counts = {org.id: int(count) for org, count in rows}
         return {"pagination": pagination, "counts": counts}
 
     return list_page("statements/organisations.html", context)
