@@ -166,15 +166,20 @@ def free_port() -> int:
 
 
 def start_cluster(tmp: Path, database_url: str, apps=2, workers=2, port=None):
-    """Run tools/cluster.py; give back the process and its port once it serves."""
+    """Run tools/cluster.py with a media folder; give back the running Cluster."""
     port = port or free_port()
     run_dir = tmp / f"run-{port}"
     output = tmp / f"cluster-{port}.log"
+    media = tmp / "media" / "2023" / "09"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"not really a photo" * 50)
+    (media / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     env = {
         **os.environ,
         "NGO_DATABASE_URL": database_url,
         "NGO_SECRET_KEY": SECRET,
         "NGO_SITE_NAME": "Cluster Test Site",
+        "NGO_MEDIA_FOLDER": str(tmp / "media"),
     }
     command = [sys.executable, str(ROOT / "tools" / "cluster.py"), "--port", str(port)]
     command += ["--apps", str(apps), "--workers", str(workers)]
@@ -342,7 +347,7 @@ def test_static_files_are_nginxs_with_the_apps_headers(cluster, site):
         assert answer.body == direct.body, url
         for name in STATIC_HEADERS:
             assert answer.header(name) == direct.header(name), (url, name)
-        assert answer.headers.get_content_type() == direct.headers.get_content_type()
+        assert answer.header("Content-Type") == direct.header("Content-Type"), url
         assert "Set-Cookie" not in answer.headers
         assert "cookie" not in answer.header("Vary").lower()
     assert through_nginx[css].header("Cache-Control") == YEAR
@@ -356,6 +361,27 @@ def test_static_files_are_nginxs_with_the_apps_headers(cluster, site):
     missing = browser.get("/static/css/no-such-file.css")
     assert missing.status == 404
     assert "Cluster Test Site" in missing.text  # the app's own 404 page
+
+
+def test_media_files_are_nginxs_with_the_apps_headers(cluster, site):
+    browser = Browser(cluster)
+    paths = ["/media/2023/09/photo.jpg", "/media/2023/09/drawing.svg"]
+    through_nginx = {path: browser.get(path) for path in paths}
+    for server in (1, 2):
+        assert "/media/" not in cluster.access_log(server)
+    for path, answer in through_nginx.items():
+        direct = browser.get(path, via=2)
+        assert answer.status == direct.status == 200, path
+        assert answer.body == direct.body
+        for name in (*STATIC_HEADERS, "Content-Type"):
+            assert answer.header(name) == direct.header(name), (path, name)
+        disposition = answer.header("Content-Disposition").split(";")[0]
+        assert disposition == direct.header("Content-Disposition").split(";")[0]
+    assert through_nginx[paths[0]].header("Content-Type") == "image/jpeg"
+    assert through_nginx[paths[1]].header("Content-Disposition") == "attachment"
+    missing = browser.get("/media/2023/09/none.jpg")
+    assert missing.status == 404
+    assert "Cluster Test Site" in missing.text
 
 
 def test_slow_clients_wait_in_nginx_while_the_site_answers(cluster, site):

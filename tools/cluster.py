@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import grp
 import os
 import pwd
 import shutil
@@ -138,19 +139,35 @@ def nginx_started(front: Child, pid_file: Path, address: str) -> bool:
     return written == str(front.process.pid) and _listening(address)
 
 
-def nginx_user() -> str | None:
-    """Who nginx's workers run as: as root, the owner of the checkout (who can read
-    its static files), else the user running it (nginx ignores `user` then)."""
+def worker_owner() -> pwd.struct_passwd | None:
+    """Who nginx's workers run as when root starts it: the checkout's owner, who can
+    read its static files; None when another user starts it (they run as that one)."""
     if os.geteuid() != 0:
         return None
-    owner = pwd.getpwuid(ROOT.stat().st_uid)
-    group = owner.pw_gid
-    try:
-        import grp
+    return pwd.getpwuid(ROOT.stat().st_uid)
 
-        return f"{owner.pw_name} {grp.getgrgid(group).gr_name}"
+
+def nginx_user(owner: pwd.struct_passwd | None) -> str | None:
+    """nginx's `user` directive's value for that owner."""
+    if owner is None:
+        return None
+    try:
+        return f"{owner.pw_name} {grp.getgrgid(owner.pw_gid).gr_name}"
     except KeyError:
         return owner.pw_name
+
+
+def open_socket_to(path: str, owner: pwd.struct_passwd | None) -> None:
+    """Let nginx's workers connect to an app server's socket (made mode 0600)."""
+    if owner is not None:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+
+
+def media_folder() -> Path | None:
+    """The app's media folder (ngo.media: NGO_MEDIA_FOLDER under instance/, or
+    instance/media), if it exists."""
+    folder = ROOT / "instance" / (os.environ.get("NGO_MEDIA_FOLDER") or "media")
+    return folder if folder.is_dir() else None
 
 
 def app_env(database_url: str | None) -> dict:
@@ -213,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         for number, path in enumerate(sockets, start=1):
             command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)]
             command += ["--bind", f"unix:{path}", "--workers", str(args.workers)]
-            command += ["--name", f"ngo-app{number}"]
+            command += ["--name", f"ngo-app{number}", "--umask", "0o077"]
             if args.app_access_log:
                 log = run_dir / "logs" / f"app{number}-access.log"
                 command += ["--access-logfile", str(log)]
@@ -224,17 +241,22 @@ def main(argv: list[str] | None = None) -> int:
             )
         for child in children:
             child.start()
+        owner = worker_owner()
         for child, path in zip(children, sockets, strict=True):
             wait_until(child, lambda path=path: _listening(path), f"listen on {path}")
+            open_socket_to(path, owner)
 
         site = run_dir / "ngo-site.conf"
         site.write_text(
             nginx_config.site_conf(
-                f"{args.host}:{args.port}", sockets, server_name=args.server_name
+                f"{args.host}:{args.port}",
+                sockets,
+                server_name=args.server_name,
+                media_root=media_folder(),
             )
         )
         conf = run_dir / "nginx.conf"
-        conf.write_text(nginx_config.main_conf(run_dir, site, user=nginx_user()))
+        conf.write_text(nginx_config.main_conf(run_dir, site, user=nginx_user(owner)))
         command = [nginx, "-p", f"{run_dir}/", "-c", str(conf), "-g", "daemon off;"]
         front = Child("nginx", command, dict(os.environ), signal.SIGQUIT)
         children.insert(0, front)
@@ -253,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             f"run directory {run_dir}). Ctrl-C stops it.",
             flush=True,
         )
-        status = supervise(front, children[1:])
+        status = supervise(front, list(zip(children[1:], sockets, strict=True)), owner)
     except Stop as stop:
         print(f"cluster: {stop} received: stopping", file=sys.stderr, flush=True)
     except SystemExit as failure:
@@ -270,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def supervise(front: Child, apps: list[Child]) -> int:
+def supervise(front: Child, apps: list[tuple[Child, str]], owner) -> int:
     """Watch the children until a signal: start a dead app server again; 1 if nginx
     dies."""
     while True:
@@ -278,14 +300,17 @@ def supervise(front: Child, apps: list[Child]) -> int:
         if not front.alive():
             print("cluster: nginx exited", file=sys.stderr, flush=True)
             return 1
-        for app in apps:
-            if app.alive():
-                continue
-            if time.monotonic() - app.started_at < RESTART_SECONDS:
+        for app, path in apps:
+            if app.alive() or time.monotonic() - app.started_at < RESTART_SECONDS:
                 continue
             print(f"cluster: {app.name} exited: starting it again", file=sys.stderr)
             app.signal(signal.SIGKILL)  # any worker it left
             app.start()
+            try:
+                wait_until(app, lambda path=path: _listening(path), f"listen on {path}")
+                open_socket_to(path, owner)
+            except SystemExit as failure:
+                print(failure, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

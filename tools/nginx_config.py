@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import mimetypes
 import re
 import sys
 from pathlib import Path
@@ -30,6 +31,13 @@ TEXT_TYPES = (
     "        application/xml text/xml application/atom+xml application/rss+xml\n"
     "        image/svg+xml application/manifest+json text/plain"
 )
+# ngo.security's headers, which nginx sets on the files it serves itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 _PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 
 
@@ -78,21 +86,48 @@ def brotli_lines(enabled: bool) -> str:
     )
 
 
+def media_types() -> dict[str, list[str]]:
+    """The extensions of each type ngo.media shows inline, as Python's mimetypes
+    reads them; nginx sends any other file as application/octet-stream."""
+    from ngo.media import INLINE_TYPES
+
+    mimetypes.init()
+    extensions = {*mimetypes.types_map, *mimetypes.common_types}
+    found: dict[str, list[str]] = {}
+    for extension in sorted(extensions):
+        kind = mimetypes.guess_type("file" + extension, strict=False)[0]
+        if kind in INLINE_TYPES:
+            found.setdefault(kind, []).append(extension.lstrip("."))
+    return found
+
+
 def media_location(media_root: Path | None) -> str:
-    """Uploaded media from disk, when the site has a media folder."""
+    """Uploaded media from disk with ngo.media's headers, when the folder exists."""
     if media_root is None:
         return ""
+    types = "\n".join(
+        f"            {kind} {' '.join(extensions)};"
+        for kind, extensions in sorted(media_types().items())
+    )
     return f"""
-    # Uploaded media (imported WordPress files) from disk; a missing one is the
-    # app's 404 page.
+    # Uploaded media (imported WordPress files), as ngo.media serves them: a year;
+    # images, PDF, audio and video inline, anything else a download of bytes.
     location ^~ /media/ {{
         alias {media_root}/;
-        add_header Cache-Control "public, max-age=86400";
-        add_header Content-Security-Policy "default-src 'none'; sandbox";
+        types {{
+{types}
+        }}
+        default_type application/octet-stream;
+        add_header Cache-Control "public, max-age=31536000";
+        add_header Content-Disposition $ngo_media_disposition;
+        add_header Content-Security-Policy "{CONTENT_SECURITY_POLICY}";
         add_header X-Content-Type-Options nosniff;
         add_header Referrer-Policy strict-origin-when-cross-origin;
         add_header X-Frame-Options DENY;
+        add_header Cross-Origin-Opener-Policy same-origin;
+        add_header Permissions-Policy "{PERMISSIONS_POLICY}";
         add_header Strict-Transport-Security $ngo_hsts;
+        log_not_found off;
         error_page 403 404 = @app;
     }}
 """
