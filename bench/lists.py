@@ -6,9 +6,10 @@ database ngo_bench_lists_N on the server of NGO_BENCH_PG_URL, by default the
 `test` server, never the `test` database itself), a database of N generated
 statements and 10 x N comments is made with `flask db upgrade` and `flask
 generate-demo` (or reused, when one of that size is there: `--fresh` makes it
-again), then ANALYZE (PostgreSQL: VACUUM ANALYZE, which autovacuum does in
-production). Then, in this process, with the page cache off (every request a
-cold render; the database's own cache warm), each list's first, middle and last
+again); on PostgreSQL then VACUUM ANALYZE, which autovacuum does in production
+(SQLite is measured without ANALYZE, as a site's file usually is). Then, in
+this process, with the page cache off (every request a cold render; the
+database's own cache warm), each list's first, middle and last
 page is rendered through the test client ROUNDS times after a warm-up: the home
 page, /statements, the busiest top-level category, a third-level category, the
 busiest organisation and the organisation directory, in the default language and
@@ -134,17 +135,18 @@ def prepare(backend: str, size: int, fresh: bool) -> tuple[str, dict]:
                 1,
             ),
         }
-        analyse(url, backend)
+        if backend == "pg":
+            analyse(url)
     return url, made
 
 
-def analyse(url: str, backend: str) -> None:
-    """Statistics for the planner (and PostgreSQL's visibility map)."""
+def analyse(url: str) -> None:
+    """PostgreSQL's statistics for the planner, and its visibility map."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text("VACUUM ANALYZE" if backend == "pg" else "ANALYZE"))
+        connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 
@@ -234,16 +236,18 @@ def measure(url: str, backend: str) -> list[dict]:
             ):
                 address = f"{prefix}{path}?page={number}"
                 client.get(address)  # warm-up: the database's cache, not the page's
-                times, queries = [], 0
+                times, cpu, queries = [], [], 0
                 for _ in range(ROUNDS):
                     statements.clear()
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     response = client.get(address)
                     times.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - used) * 1000)
                     queries = len(statements)
                     if response.status_code != 200:
                         raise SystemExit(f"bench: {address} {response.status_code}")
                 row[which] = round(statistics.median(times), 1)
+                row[f"{which}_cpu"] = round(statistics.median(cpu), 1)
                 row[f"{which}_queries"] = queries
             rows.append(row)
     with app.app_context():
@@ -254,10 +258,13 @@ def measure(url: str, backend: str) -> list[dict]:
 def print_table(size: int, results: dict) -> None:
     """One line per list, language and database."""
     print(f"\nList pages at {size:,} statements ({size * 10:,} comments), cold render")
-    print("(page cache off), median of", ROUNDS, "in ms; SQL statements per page\n")
+    print(
+        f"(page cache off): median ms of {ROUNDS}, wall clock; SQL statements per"
+        " page; cpu: this process's CPU ms (with SQLite, the database's work too)\n"
+    )
     header = (
         f"{'list':<20} {'lang':<4} {'db':<10} {'pages':>6} {'first':>7} "
-        f"{'middle':>7} {'last':>7} {'queries':>8}"
+        f"{'middle':>7} {'last':>7} {'queries':>8} {'cpu first':>9} {'cpu last':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -267,7 +274,8 @@ def print_table(size: int, results: dict) -> None:
             print(
                 f"{row['list']:<20} {row['language']:<4} {backend:<10} "
                 f"{row['pages']:>6,} {row['first']:>7.1f} {row['middle']:>7.1f} "
-                f"{row['last']:>7.1f} {'/'.join(map(str, sorted(queries))):>8}"
+                f"{row['last']:>7.1f} {'/'.join(map(str, sorted(queries))):>8} "
+                f"{row['first_cpu']:>9.1f} {row['last_cpu']:>8.1f}"
             )
     worst = max(
         max(row[w] for w in ("first", "last"))
