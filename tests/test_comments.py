@@ -863,9 +863,9 @@ def test_the_statement_page_costs_the_same_queries_with_0_or_200_comments(
     assert "200 comments" in visible_text(response)
     assert html_of(response).count('class="comment"') == 200
     assert html_of(response).count("comment-list--children") > 20
-    # head row (with the view check), statement + links, signatories, comments,
-    # category tree, footer pages; from the page cache only the head row
-    assert len(none) == len(many) == 6, (none, many)
+    # head row (with the view check), statement + links, tags, signatories,
+    # comments, category tree, footer pages; from the page cache only the head row
+    assert len(none) == len(many) == 7, (none, many)
     assert len(none_cached) == len(many_cached) == 1, (none_cached, many_cached)
     assert not any(
         q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in many
