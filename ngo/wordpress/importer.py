@@ -98,7 +98,7 @@ def _what(item: Item) -> str:
 def detect_language(text: str, default: str) -> str:
     """hy for Armenian letters, ru for Cyrillic, else the default: the script
     most of the letters are in, if it is a third of them or more."""
-    sample = text[:4000]
+    sample = text[:1500]
     letters = len(_LETTER.findall(sample))
     if not letters:
         return default
@@ -542,13 +542,14 @@ class Importer:
         converted = self._convert(item)
         published_at = self._date(item.date_gmt, item.date_local) or datetime.now(UTC)
         status, counted = self._status(item, published_at)
-        if counted == "published" and published_at > datetime.now(UTC):
-            counted = "scheduled"
+        if status == "published":  # the date decides: a future post already due
+            counted = "scheduled" if published_at > datetime.now(UTC) else "published"
         excerpt = " ".join(plain_text(item.excerpt or "").split())
         summary = excerpt or converted.summary or summarise(converted.body)
         title = " ".join((item.title or "").split())[:500] or "(no title)"
-        language = detect_language(
-            f"{title} {plain_text(converted.body)}", self.default_language
+        language = detect_language(  # the first words tell the script
+            f"{title} {plain_text(str(converted.body)[:4000])}",
+            self.default_language,
         )
         fields = {
             "title": title,
