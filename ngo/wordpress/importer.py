@@ -63,6 +63,9 @@ from ngo.wordpress.wxr import Export, Item, Term
 
 BATCH = 500  # posts written at a time
 _CHUNK = 500  # ids per IN (...) query
+# Rows per multi-row INSERT (SQLAlchemy's insertmanyvalues): larger statements cost
+# PostgreSQL more to parse than they save in round trips.
+_ROWS = {"insertmanyvalues_page_size": 100}
 URL_MAX = 200  # the comment form's limit on a website
 NAME_MAX = 245
 EMAIL_MAX = 100
@@ -146,7 +149,7 @@ def _upsert(table, rows: list[dict], keys: list[str], values: list[str]) -> None
     statement = statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: getattr(statement.excluded, name) for name in values},
-    )
+    ).execution_options(**_ROWS)
     for chunk in _chunks(rows, 1000):
         db.session.execute(statement, chunk)
 
@@ -468,10 +471,16 @@ class Importer:
         """Note what these WordPress ids were made into."""
         _upsert(
             WordpressItem.__table__,
-            [
-                {"kind": kind, "wordpress_id": wp_id, "local_id": local_id}
-                for kind, wp_id, local_id in rows
-            ],
+            list(  # each id once (the last wins): one statement may hold many
+                {
+                    (kind, wp_id): {
+                        "kind": kind,
+                        "wordpress_id": wp_id,
+                        "local_id": local_id,
+                    }
+                    for kind, wp_id, local_id in rows
+                }.values()
+            ),
             ["kind", "wordpress_id"],
             ["local_id"],
         )
@@ -487,10 +496,28 @@ class Importer:
                 )
 
     def _store_addresses(self, rows: list[dict]) -> None:
-        """Write old addresses, each key once (the last wins)."""
-        rows = list({row["path"]: row for row in rows}.values())
-        _upsert(OldAddress.__table__, rows, ["path"], ["target_kind", "target_id"])
-        self.report.changes[("old address", "stored")] += len(rows)
+        """Write old addresses, each key once (the last wins); those already
+        stored as they are are left alone (counted as unchanged)."""
+        rows = {row["path"]: row for row in rows}
+        table = OldAddress.__table__
+        stored = set()
+        for chunk in _chunks(sorted(rows)):
+            stored.update(
+                tuple(row)
+                for row in db.session.execute(
+                    select(table.c.path, table.c.target_kind, table.c.target_id).where(
+                        table.c.path.in_(chunk)
+                    )
+                )
+            )
+        changed = [
+            row
+            for key, row in rows.items()
+            if (key, row["target_kind"], row["target_id"]) not in stored
+        ]
+        _upsert(table, changed, ["path"], ["target_kind", "target_id"])
+        self.report.changes[("old address", "stored")] += len(changed)
+        self.report.changes[("old address", "unchanged")] += len(rows) - len(changed)
 
     def _item_keys(self, item: Item, query_key: str) -> set[str]:
         """The keys of an item's old addresses: its permalink (relative to the old
@@ -646,7 +673,11 @@ class Importer:
             self.report.count("statement", counted, change)
         self._write_links([(s.id, links, c == "new") for _, s, c, _, links in written])
         self._remember_all(
-            [("statement", item.post_id, s.id) for item, s, *_ in written]
+            [
+                ("statement", item.post_id, s.id)
+                for item, s, *_ in written
+                if mapped.get(item.post_id) != s.id
+            ]
         )
         rows = [
             {"path": key, "target_kind": "statement", "target_id": s.id}
@@ -713,7 +744,7 @@ class Importer:
             for chunk in _chunks(cleared):
                 db.session.execute(delete(table).where(table.c.statement_id.in_(chunk)))
             if rows:
-                db.session.execute(insert(table), rows)
+                db.session.execute(insert(table).execution_options(**_ROWS), rows)
         if changed:
             table = Statement.__table__
             db.session.execute(
@@ -835,8 +866,10 @@ class Importer:
                     placed[comment.comment_id] = (local, parent_id, depth)
                 self.report.count("comment", row["status"], change)
             if new_rows:
-                statement = insert(table).returning(
-                    table.c.id, sort_by_parameter_order=True
+                statement = (
+                    insert(table)
+                    .returning(table.c.id, sort_by_parameter_order=True)
+                    .execution_options(**_ROWS)
                 )
                 ids = []
                 for chunk in _chunks(new_rows, 1000):
