@@ -193,7 +193,10 @@ class Importer:
             if progress is not None:
                 progress(self.export.position)
             if isinstance(entry, Term):
-                terms.append(entry)
+                if terms_done:  # a term after the items (not as WordPress writes)
+                    self._terms([entry])
+                else:
+                    terms.append(entry)
                 continue
             if not terms_done:
                 self._start()
