@@ -213,6 +213,15 @@ def one(app, model, *where):
     return found
 
 
+def found(client, query: str) -> list[str]:
+    """The slugs the search page finds for a query."""
+    html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    results = re.search(r'<ol class="[^"]*search-results[^"]*".*?</ol>', html, re.S)
+    if results is None:
+        return []
+    return re.findall(r'href="(?:/\w\w)?/statements/([^"#?]+)"', results.group(0))
+
+
 def text_of(response) -> str:
     """A page's text without tags."""
     html = response.get_data(as_text=True)
@@ -265,6 +274,8 @@ def test_posts_become_statements_by_status_and_date(app, wxr, run, client):
     assert client.get(f"/statements/{published.slug}", headers=BROWSER).status_code == (
         200
     )
+    assert found(client, "published statement") == [published.slug]
+    assert found(client, "draft") == found(client, "members") == []
     for title in ("A draft", "Scheduled appeal", "Members only"):
         page = client.get(f"/statements/{by_title[title].slug}", headers=BROWSER)
         assert page.status_code == 404
@@ -430,6 +441,7 @@ def test_comments_threads_statuses_websites_and_counts(app, wxr, run, client):
     assert "<script" not in hostile.body and "onclick" not in hostile.body
     assert "<strong>Bold</strong>" in hostile.body or "<b>Bold</b>" in hostile.body
     assert levels[1].author_email == "r1@example.org"
+    assert levels[1].author_name == "Ann Reader" and levels[1].ip_hash
     assert levels[1].created_at == datetime(2023, 9, 20, 8, tzinfo=UTC)
     approved = sum(c.status == "approved" for c in by_text.values())
     assert statement.comment_count == approved == 11
@@ -481,6 +493,7 @@ def test_views_signatories_and_media(app, app_config, tmp_path, wxr, run, client
         ]
     page = client.get(f"/statements/{signed.slug}", headers=BROWSER)
     assert "Open Society" in text_of(page)
+    assert found(client, "Helsinki Committee") == [signed.slug]
     media = client.get("/media/2023/09/march.jpg")
     assert media.status_code == 200
 
@@ -587,6 +600,7 @@ def test_second_run_updates_and_dry_run_saves_nothing(app, wxr, run, client):
     report = run(first)
     assert report.splitlines()[1:] == dry.splitlines()[1:]
     slug = one(app, Statement).slug
+    assert found(client, "first title") == [slug]
     again = run(first)
     assert "Statements: unchanged 1" in again and "Comments: unchanged 2" in again
     counts = [len(rows(app, m)) for m in (Statement, Comment, Category, Page)]
@@ -616,6 +630,8 @@ def test_second_run_updates_and_dry_run_saves_nothing(app, wxr, run, client):
     assert len(rows(app, Comment)) == 3
     page = client.get(f"/statements/{slug}", headers=BROWSER)
     assert "Second title" in text_of(page) and "Hello, edited." in text_of(page)
+    assert found(client, "second title") == [slug]
+    assert found(client, "first") == []
 
 
 def test_an_unescaped_ampersand_is_recovered_and_reported(app, wxr, run):
