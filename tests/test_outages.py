@@ -37,6 +37,13 @@ def app_config(app_config):
     return app_config | {"WTF_CSRF_ENABLED": True, "TRUSTED_PROXIES": 1}
 
 
+@pytest.fixture(autouse=True)
+def _app_log_on():
+    """The app's logger, which Alembic's fileConfig turns off in any test that ran
+    `db upgrade` before this one in the process: these tests read its lines."""
+    logging.getLogger("ngo").disabled = False
+
+
 @pytest.fixture
 def database_url(postgres_url, tmp_path):
     """A database of this test's own: a scratch PostgreSQL database (migrated, and
