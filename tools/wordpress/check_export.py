@@ -1,4 +1,4 @@
-"""Check make_site.php's output: the links it promises, and which export is well-formed."""
+"""Check make_site.php's output: its promised links, and which export is well-formed."""
 
 import json
 import sys
@@ -19,9 +19,8 @@ def main(out: Path) -> None:
     }
     for entry in expected["posts"] + expected["pages"]:
         if links.get(entry["id"]) != entry["link"]:
-            sys.exit(
-                f"link of {entry['id']}: export {links.get(entry['id'])}, expected {entry['link']}"
-            )
+            found = links.get(entry["id"])
+            sys.exit(f"link of {entry['id']}: export {found}, expected {entry['link']}")
     amp = (out / "export-ampersand.xml").read_bytes()
     if expected["ampersand"]["exporter_wrote"].encode() not in amp:
         sys.exit("export-ampersand.xml does not hold the bare '&' website")

@@ -792,6 +792,8 @@ function site_contents() {
 				'author'   => $c->comment_author,
 				'email'    => $c->comment_author_email,
 				'url'      => $c->comment_author_url,
+				// What export.php writes of it: sanitize_url() drops a javascript: website.
+				'url_in_export' => sanitize_url( $c->comment_author_url ),
 				'date_gmt' => $c->comment_date_gmt,
 				'content'  => $c->comment_content,
 			);
