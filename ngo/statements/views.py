@@ -84,12 +84,15 @@ LIST_OPTIONS = (
 
 def published():
     """The query of statements the public may read (Statement.public()), newest
-    first, loaded as lists show them."""
+    first, with their categories and signatory counts (feeds read bodies too;
+    list pages leave them: statement_page_of, kept_page)."""
     return (
         db.select(Statement)
         .where(Statement.public())
         .order_by(*NEWEST)
-        .options(*LIST_OPTIONS)
+        .options(
+            selectinload(Statement.category_links), undefer(Statement.signature_count)
+        )
     )
 
 
@@ -312,9 +315,12 @@ def statement_page_of(query):
     per_page = current_app.config["STATEMENTS_PER_PAGE"]
     language = current_language()
     if others_hidden():
+        query = query.options(defer(Statement.body), defer(Statement.body_markdown))
         return paginate(query.where(Statement.language == language), per_page)
     pagination = LanguageFirstPagination(
-        select=in_language_or_untranslated(query, language),
+        select=in_language_or_untranslated(query, language).options(
+            defer(Statement.body), defer(Statement.body_markdown)
+        ),
         session=db.session(),
         language=language,
         page=page_number(),
