@@ -31,7 +31,6 @@ import secrets
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable
 from threading import Lock
-from typing import NamedTuple
 
 from flask import current_app, g, render_template, request
 from flask_wtf.csrf import generate_csrf
@@ -71,7 +70,7 @@ def _csp_nonce() -> str:
 class Page:
     """A page rendered for the cache: literal UTF-8 text between named slots."""
 
-    __slots__ = ("parts", "slots")
+    __slots__ = ("latest", "parts", "slots")
 
     def __init__(self, parts: list[str]):
         # text, name, text, name, ..., text; the text kept encoded, ready to send
@@ -79,6 +78,8 @@ class Page:
             part if index % 2 else part.encode() for index, part in enumerate(parts)
         ]
         self.slots = frozenset(parts[1::2])
+        # Its record as the newest page at its address, while it is (PageCache).
+        self.latest: Latest | None = None
 
     def fill(self, values: dict[str, str]) -> bytes:
         """The page's bytes, each slot replaced by its escaped value."""
@@ -160,12 +161,15 @@ class HeadQuery:
         )
 
 
-class Latest(NamedTuple):
-    """The newest page served at an address, with what filled its slots then."""
+class Latest:
+    """The newest page served at an address, with what filled its slots last."""
 
-    page: Page
-    values: dict
-    mimetype: str
+    __slots__ = ("mimetype", "page", "values")
+
+    def __init__(self, page: Page, values: dict, mimetype: str):
+        self.page = page
+        self.values = values
+        self.mimetype = mimetype
 
 
 class PageCache:
@@ -196,14 +200,24 @@ class PageCache:
             while len(self._pages) > size:
                 self._pages.popitem(last=False)
 
-    def keep_latest(self, address: tuple, latest: Latest) -> None:
-        """Note the newest page served at an address, for an outage."""
+    def keep_latest(self, page: Page, values: dict, mimetype: str) -> None:
+        """Note a page just served as the newest at this request's address, for an
+        outage. Once it is, a request costs no more than noting its slot values."""
+        latest = page.latest
+        if latest is not None:
+            latest.values = values
+            return
+        address = _address()
         size = current_app.config["PAGE_CACHE_SIZE"]
         with self._lock:
-            self._latest[address] = latest
-            self._latest.move_to_end(address)
+            page.latest = Latest(page, values, mimetype)
+            replaced = self._latest.pop(address, None)
+            if replaced is not None and replaced.page is not page:
+                replaced.page.latest = None
+            self._latest[address] = page.latest
             while len(self._latest) > size:
-                self._latest.popitem(last=False)
+                _, dropped = self._latest.popitem(last=False)
+                dropped.page.latest = None
 
     def latest(self, address: tuple) -> Latest | None:
         """The newest page served at an address, however old, if any."""
@@ -214,6 +228,8 @@ class PageCache:
         """Forget every page."""
         with self._lock:
             self._pages.clear()
+            for latest in self._latest.values():
+                latest.page.latest = None
             self._latest.clear()
 
 
@@ -263,7 +279,7 @@ def _address() -> tuple:
     from ngo.accessibility.views import current_preferences
 
     return (
-        request.host_url,
+        "" if current_app.config["SITE_URL"] else request.host_url,
         current_language(),
         request.path,
         request.query_string,
@@ -276,7 +292,7 @@ def _keep_served(response):
     served = g.pop(_SERVED, None)
     if served is not None and response.status_code == 200:
         page, values = served
-        pages().keep_latest(_address(), Latest(page, values, response.mimetype))
+        pages().keep_latest(page, values, response.mimetype)
     return response
 
 

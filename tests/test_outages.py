@@ -14,11 +14,13 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from ngo import create_app
 from ngo.extensions import db
+from ngo.models import Statement
+from ngo.revisions import bump_revision, move_site_on
 from tests.commenting import client_headers, form_fields
 from tests.conftest import PG_URL, _as_psycopg
 
@@ -168,8 +170,17 @@ def assert_form_kept(response):
 def test_cut_off_database_serves_cached_pages_stale_503s_the_rest_and_recovers(
     app, make_statement, cut, caplog
 ):
-    slug = make_statement(title="A statement worth keeping")
+    slug = make_statement(title="A first title")
     client = app.test_client()
+    assert client.get(f"/statements/{slug}", headers=reader("one")).status_code == 200
+    with app.app_context():  # an edit: the newest page is the one kept
+        db.session.execute(
+            update(Statement)
+            .where(Statement.slug == slug)
+            .values(title="A statement worth keeping", **bump_revision())
+        )
+        move_site_on()
+        db.session.commit()
     page = client.get(f"/statements/{slug}", headers=reader("one"))
     assert page.status_code == 200 and views(page) == 1
     assert client.get("/", headers=reader("one")).status_code == 200
@@ -178,6 +189,7 @@ def test_cut_off_database_serves_cached_pages_stale_503s_the_rest_and_recovers(
     stale = client.get(f"/statements/{slug}", headers=reader("two"))
     assert stale.status_code == 200 and views(stale) == 1
     assert "A statement worth keeping" in stale.get_data(as_text=True)
+    assert "A first title" not in stale.get_data(as_text=True)
     assert "Stale" in stale.headers["Warning"]
     assert stale.headers["Cache-Control"] == "no-store"
     front = client.get("/", headers=reader("two"))
