@@ -46,10 +46,10 @@ def convert(
     content = (content or "").replace("\r\n", "\n").replace("\r", "\n")
     content = content.replace("<!--noteaser-->", "")
     summary = None
-    more = _MORE.search(content)
+    more = _more(content)
     if more:
-        teaser = content[: more.start()]
-        content = teaser + content[more.end() :]
+        teaser = content[: more[0]]
+        content = teaser + content[more[1] :]
         text = plain_text(
             clean_statement_html(_to_html(teaser, site, None, [], [], language))
         )
@@ -70,8 +70,73 @@ def convert(
     )
 
 
-_MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->", re.IGNORECASE)
-_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
+# Every pattern here costs time in step with the content's length, whatever it
+# holds: no pattern scans past the next "<" or "[" it cannot cross, and a pair is
+# found with _spans, which stops looking for an end once there is none.
+
+
+def _more(content: str) -> tuple[int, int] | None:
+    """Where the first <!--more--> (or <!--more Read on-->) starts and ends."""
+    start = content.find("<!--more")
+    if start < 0:
+        return None
+    end = content.find("-->", start)
+    rest = content[start + 8 : end]
+    if end < 0 or (rest and not rest[0].isspace()) or ">" in rest:
+        return None
+    return start, end + 3
+
+
+def _without_block_comments(content: str) -> str:
+    """The content without Gutenberg's <!-- wp:… --> and <!-- /wp:… --> comments."""
+    out, pos = [], 0
+    while (start := content.find("<!--", pos)) >= 0:
+        end = content.find("-->", start + 4)
+        if end < 0:
+            break
+        if content[start + 4 : end].lstrip().startswith(("wp:", "/wp:")):
+            out.append(content[pos:start])
+        else:
+            out.append(content[pos : end + 3])
+        pos = end + 3
+    out.append(content[pos:])
+    return "".join(out)
+
+
+def _spans(content: str, opening: re.Pattern, closing, replace, required=True) -> str:
+    """Each span from a match of opening to the nearest match after it of
+    closing(opening_match) (a pattern) replaced by replace(opening_match, inner),
+    inner None when there is no end (then, if required, the opening stays).
+
+    Once an end pattern is not found after some point it is not looked for
+    again, so the time grows with the content's length, however many openings
+    lack an end.
+    """
+    out, pos, endless = [], 0, set()
+    while (found := opening.search(content, pos)) is not None:
+        out.append(content[pos : found.start()])
+        end_pattern = closing(found)
+        end = None
+        if end_pattern.pattern not in endless:
+            end = end_pattern.search(content, found.end())
+            if end is None:
+                endless.add(end_pattern.pattern)
+        if end is not None:
+            out.append(replace(found, content[found.end() : end.start()]))
+            pos = end.end()
+        else:
+            out.append(replace(found, None) if not required else found.group(0))
+            pos = found.end()
+    out.append(content[pos:])
+    return "".join(out)
+
+
+def _end_tag(name: str) -> re.Pattern:
+    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
+
+
+def _end_shortcode(name: str) -> re.Pattern:
+    return re.compile(rf"\[/{re.escape(name)}\]", re.IGNORECASE)
 
 
 def _to_html(
@@ -86,7 +151,7 @@ def _to_html(
     titles = _Titles(language or _site_language(site))
     has_blocks = "<!-- wp:" in content
     content = _embeds(content, embeds, titles)
-    content = _BLOCK_COMMENT.sub("", content)
+    content = _without_block_comments(content)
     content = _shortcodes(content, embeds, titles)
     if not has_blocks:
         content = wpautop(content)
@@ -221,17 +286,12 @@ def _embed_link(url: str, caption: str, embeds: list[str], titles: _Titles) -> s
     return f'\n\n<p><a href="{html.escape(page)}">{html.escape(caption)}</a></p>\n\n'
 
 
-_EMBED_FIGURE = re.compile(
-    r"<figure\b[^>]*\bclass=\"[^\"]*\bwp-block-embed\b[^\"]*\"[^>]*>(.*?)</figure>",
-    re.DOTALL | re.IGNORECASE,
-)
-_WRAPPER = re.compile(
-    r"<div\b[^>]*wp-block-embed__wrapper[^>]*>(.*?)</div>", re.DOTALL | re.IGNORECASE
-)
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.DOTALL | re.I)
-_IFRAME = re.compile(
-    r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.DOTALL | re.IGNORECASE
-)
+_EMBED_FIGURE = re.compile(r"<figure\b[^<>]*\bwp-block-embed\b[^<>]*>", re.I)
+_FIGURE_END = _end_tag("figure")
+_WRAPPER = re.compile(r"<div\b[^<>]*wp-block-embed__wrapper[^<>]*>", re.I)
+_FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>", re.IGNORECASE)
+_IFRAME = re.compile(r"<iframe\b[^<>]*>", re.IGNORECASE)
+_IFRAME_END = _end_tag("iframe")
 _URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?""", re.DOTALL
@@ -239,16 +299,13 @@ _ATTRIBUTE = re.compile(
 # A URL alone on its line, or alone in a paragraph (WordPress's auto-embeds).
 _BARE_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.MULTILINE)
 _BARE_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"]+)\s*</p>", re.IGNORECASE)
-_EMBED_SHORTCODE = re.compile(
-    r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE
-)
+_EMBED_SHORTCODE = re.compile(r"\[embed\b[^\[\]]*\]", re.IGNORECASE)
 _JETPACK = re.compile(
-    r"\[(youtube|vimeo|dailymotion|ted|soundcloud|twitter|instagram)\b\s*=?\s*([^\]]*)\]",
+    r"\[(youtube|vimeo|dailymotion|ted|soundcloud|twitter|instagram)\b\s*=?\s*"
+    r"([^\[\]]*)\]",
     re.IGNORECASE,
 )
-_MEDIA_SHORTCODE = re.compile(
-    r"\[(video|audio)\b([^\]]*)\](?:(.*?)\[/\1\])?", re.DOTALL | re.IGNORECASE
-)
+_MEDIA_SHORTCODE = re.compile(r"\[(video|audio)\b([^\[\]]*)\]", re.IGNORECASE)
 
 
 def attributes(tag: str) -> dict[str, str]:
@@ -264,30 +321,40 @@ def attributes(tag: str) -> dict[str, str]:
     return found
 
 
+def _inside(markup: str, opening: re.Pattern, name: str) -> str:
+    """What the first element opened by `opening` holds in markup, or ""."""
+    found = opening.search(markup)
+    if found is None:
+        return ""
+    end = _end_tag(name).search(markup, found.end())
+    return markup[found.end() : end.start() if end else len(markup)]
+
+
 def _embeds(content: str, embeds: list[str], titles: _Titles) -> str:
     """Every embed of the content turned into a link paragraph."""
 
-    def figure(match: re.Match) -> str:
-        inner = match.group(1)
-        wrapper = _WRAPPER.search(inner)
-        source = wrapper.group(1) if wrapper else inner
+    def figure(match: re.Match, inner: str) -> str:
+        source = _inside(inner, _WRAPPER, "div") or inner
         iframe = _IFRAME.search(source)
         url = attributes(iframe.group(0)).get("src", "") if iframe else ""
         if not url:
             found = _URL.search(html.unescape(plain_text(source) or source))
             url = found.group(0) if found else ""
-        caption = _FIGCAPTION.search(inner)
-        return _embed_link(url, caption.group(1) if caption else "", embeds, titles)
+        caption = _inside(inner, _FIGCAPTION, "figcaption")
+        return _embed_link(url, caption, embeds, titles)
 
-    content = _EMBED_FIGURE.sub(figure, content)
+    content = _spans(content, _EMBED_FIGURE, lambda m: _FIGURE_END, figure)
 
-    def iframe(match: re.Match) -> str:
+    def iframe(match: re.Match, inner: str | None) -> str:
         found = attributes(match.group(0))
         return _embed_link(found.get("src", ""), found.get("title", ""), embeds, titles)
 
-    content = _IFRAME.sub(iframe, content)
-    content = _EMBED_SHORTCODE.sub(
-        lambda m: _embed_link(m.group(1).strip(), "", embeds, titles), content
+    content = _spans(content, _IFRAME, lambda m: _IFRAME_END, iframe, required=False)
+    content = _spans(
+        content,
+        _EMBED_SHORTCODE,
+        lambda m: _end_shortcode("embed"),
+        lambda m, inner: _embed_link(inner.strip(), "", embeds, titles),
     )
 
     def jetpack(match: re.Match) -> str:
@@ -320,11 +387,9 @@ def _embeds(content: str, embeds: list[str], titles: _Titles) -> str:
 
 # Shortcodes.
 
-_CAPTION = re.compile(
-    r"\[(caption|wp_caption)\b([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE
-)
+_CAPTION = re.compile(r"\[(caption|wp_caption)\b([^\[\]]*)\]", re.IGNORECASE)
 _CAPTIONED_IMAGE = re.compile(
-    r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.I
+    r"\s*((?:<a\b[^<>]*>\s*)?<img\b[^<>]*>(?:\s*</a\s*>)?)", re.IGNORECASE
 )
 # Shortcodes dropped with everything between their tags: forms, galleries of
 # attachments this import does not carry, players of playlists.
@@ -343,34 +408,35 @@ _DROPPED = (
     "simple-payment",
     "donation",
 )
-_DROPPED_PAIR = re.compile(
-    rf"\[({'|'.join(re.escape(name) for name in _DROPPED)})\b[^\]]*\]"
-    r"(?:.*?\[/\1\])?",
-    re.DOTALL | re.IGNORECASE,
+_DROPPED_OPENING = re.compile(
+    rf"\[({'|'.join(re.escape(name) for name in _DROPPED)})\b[^\[\]]*\]",
+    re.IGNORECASE,
 )
 # Page builders' layout shortcodes ([vc_row], [et_pb_section] …): their contents stay.
 _BUILDER = re.compile(
-    r"\[/?(?:vc_|et_pb_|fusion_|su_|av_|tatsu_|cs_)[\w-]*\b[^\]]*\]", re.IGNORECASE
+    r"\[/?(?:vc_|et_pb_|fusion_|su_|av_|tatsu_|cs_)[\w-]*\b[^\[\]]*\]", re.IGNORECASE
 )
-_ANY_SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s[^\]]*)?)\]")
+_ANY_SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s[^\[\]]*)?)\]")
 
 
 def _shortcodes(content: str, embeds: list[str], titles: _Titles) -> str:
     """Captions become figures, audio and video files links; forms and galleries
     go; other shortcodes are unwrapped, their text kept."""
 
-    def caption(match: re.Match) -> str:
+    def caption(match: re.Match, inner: str) -> str:
         found = attributes("[x " + match.group(2) + "]")
-        image = _CAPTIONED_IMAGE.match(match.group(3))
+        image = _CAPTIONED_IMAGE.match(inner)
         if not image:
-            return match.group(3)
-        text = image.group(2).strip() or found.get("caption", "")
+            return inner
+        text = inner[image.end() :].strip() or found.get("caption", "")
         figcaption = f"<figcaption>{text}</figcaption>" if text else ""
         return f"\n\n<figure>{image.group(1)}{figcaption}</figure>\n\n"
 
-    content = _CAPTION.sub(caption, content)
+    content = _spans(
+        content, _CAPTION, lambda m: _end_shortcode(m.group(1).lower()), caption
+    )
 
-    def media_file(match: re.Match) -> str:
+    def media_file(match: re.Match, inner: str | None) -> str:
         found = attributes("[x " + match.group(2) + "]")
         url = found.get("src") or next(
             (
@@ -380,9 +446,9 @@ def _shortcodes(content: str, embeds: list[str], titles: _Titles) -> str:
             ),
             "",
         )
-        if not url and match.group(3):
-            inner = _URL.search(match.group(3))
-            url = inner.group(0) if inner else ""
+        if not url and inner:
+            address = _URL.search(inner)
+            url = address.group(0) if address else ""
         if not url:
             return ""
         if _provider(url):
@@ -390,8 +456,20 @@ def _shortcodes(content: str, embeds: list[str], titles: _Titles) -> str:
         name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or url
         return f'\n\n<p><a href="{html.escape(url)}">{html.escape(name)}</a></p>\n\n'
 
-    content = _MEDIA_SHORTCODE.sub(media_file, content)
-    content = _DROPPED_PAIR.sub("", content)
+    content = _spans(
+        content,
+        _MEDIA_SHORTCODE,
+        lambda m: _end_shortcode(m.group(1).lower()),
+        media_file,
+        required=False,
+    )
+    content = _spans(
+        content,
+        _DROPPED_OPENING,
+        lambda m: _end_shortcode(m.group(1).lower()),
+        lambda m, inner: "",
+        required=False,
+    )
     content = _BUILDER.sub("", content)
     # Any other shortcode with a closing tag is unwrapped; one with attributes
     # and no closing tag is dropped; "[sic]" and "[1]" are text and stay.
@@ -417,7 +495,8 @@ _ALLBLOCKS = (
     "|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu"
     "|summary)"
 )
-_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_PRE = re.compile(r"<pre\b", re.IGNORECASE)
+_PRE_END = _end_tag("pre")
 _TAG = re.compile(r"<[^<>]*>")
 
 
@@ -428,12 +507,12 @@ def wpautop(text: str, br: bool = True) -> str:
     pre_tags: dict[str, str] = {}
     text += "\n"
 
-    def keep_pre(match: re.Match) -> str:
+    def keep_pre(match: re.Match, inner: str) -> str:
         key = f"<pre wp-pre-tag-{len(pre_tags)}></pre>"
-        pre_tags[key] = match.group(0)
+        pre_tags[key] = f"{match.group(0)}{inner}</pre>"
         return key
 
-    text = _PRE.sub(keep_pre, text)
+    text = _spans(text, _PRE, lambda m: _PRE_END, keep_pre)
     text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.I)
     text = re.sub(rf"(<{_ALLBLOCKS}[\s/>])", r"\n\n\1", text, flags=re.I)
     text = re.sub(rf"(</{_ALLBLOCKS}>)", r"\1\n\n", text, flags=re.I)
@@ -441,25 +520,25 @@ def wpautop(text: str, br: bool = True) -> str:
     # Newlines inside tags are spaces.
     text = _TAG.sub(lambda m: m.group(0).replace("\n", " "), text)
     if "<figcaption" in text:
-        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
+        text = re.sub(r"\s*(<figcaption[^<>]*>)", r"\1", text)
         text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
     text = re.sub(r"\n\n+", "\n\n", text)
     paragraphs = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
     text = "".join(f"<p>{part.strip(chr(10))}</p>\n" for part in paragraphs)
     text = re.sub(r"<p>\s*</p>", "", text)
     text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text)
-    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
+    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^<>]*>)\s*</p>", r"\1", text, flags=re.I)
     text = re.sub(r"<p>(<li.+?)</p>", r"\1", text)
-    text = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", text, flags=re.I)
+    text = re.sub(r"<p><blockquote([^<>]*)>", r"<blockquote\1><p>", text, flags=re.I)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^>]*>)", r"\1", text, flags=re.I)
-    text = re.sub(rf"(</?{_ALLBLOCKS}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
+    text = re.sub(rf"<p>\s*(</?{_ALLBLOCKS}[^<>]*>)", r"\1", text, flags=re.I)
+    text = re.sub(rf"(</?{_ALLBLOCKS}[^<>]*>)\s*</p>", r"\1", text, flags=re.I)
     if br:
         text = re.sub(r"<br>|<br/>", "<br />", text)
         text = re.sub(r"(?<!<br />)\s*\n", "<br />\n", text)
-    text = re.sub(rf"(</?{_ALLBLOCKS}[^>]*>)\s*<br />", r"\1", text, flags=re.I)
+    text = re.sub(rf"(</?{_ALLBLOCKS}[^<>]*>)\s*<br />", r"\1", text, flags=re.I)
     text = re.sub(
-        r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", text
+        r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^<>]*>)", r"\1", text
     )
     text = re.sub(r"\n</p>$", "</p>", text)
     for key, value in pre_tags.items():
@@ -470,9 +549,9 @@ def wpautop(text: str, br: bool = True) -> str:
 # Media: the site's own uploads copied and linked anew; any other image a link.
 
 _IMAGE_OR_LINKED = re.compile(
-    r"<a\b([^>]*)>\s*(<img\b[^>]*>)\s*</a\s*>|<img\b[^>]*>", re.IGNORECASE
+    r"<a\b([^<>]*)>\s*(<img\b[^<>]*>)\s*</a\s*>|<img\b[^<>]*>", re.IGNORECASE
 )
-_LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _UPLOADS_PATH = "/wp-content/uploads/"
 
 
@@ -656,21 +735,21 @@ def take_trailing_signatories(body: str) -> tuple[str, list[str]]:
     if cut is None:
         run: list[list[str]] = []
         index = len(elements)
-        while index > 0:
+        while index > 0:  # from the end: run holds the lines last first
             start, end, name = elements[index - 1]
             if name != "p":
                 break
             lines = [plain_text(line) for line in _BR.split(_inner(body[start:end]))]
             lines = [line for line in lines if line]
             if lines and _is_intro(lines[0]) and all(map(_is_name, lines[1:])):
-                run.insert(0, lines[1:])
+                run.append(lines[1:])
                 index -= 1
                 break
             if not lines or not all(map(_is_name, lines)):
                 break
-            run.insert(0, lines)
+            run.append(lines)
             index -= 1
-        found = [line for lines in run for line in lines]
+        found = [line for lines in reversed(run) for line in lines]
         if len(found) >= 3:
             names, cut = found, index
     if cut is None:
