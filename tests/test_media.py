@@ -2,6 +2,7 @@
 
 import pytest
 
+from ngo.sanitize import clean_statement_html
 from ngo.wordpress.content import convert
 from ngo.wordpress.media import MediaLibrary
 from ngo.wordpress.wxr import Site
@@ -150,6 +151,35 @@ def test_without_uploads_images_are_links_to_where_they_were():
         '<p><a href="https://ngo.example.am/wp-content/uploads/2023/09/a.jpg">A</a></p>'
     )
     assert result.missing_media == []
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        '<img src="https://tracker.example/p.gif">',
+        '<img src="//tracker.example/p.gif">',
+        '<img src="/\\tracker.example/p.gif">',
+        '<img src="javascript:alert(1)">',
+        '<img src="data:image/png;base64,AAAA">',
+        '<img src=" /media/a.jpg">',
+        '<img src="/media/a.jpg\n">',
+        "<img alt=nothing>",
+    ],
+)
+def test_the_statement_sanitiser_keeps_only_images_of_this_site(image):
+    assert clean_statement_html(f"<p>a{image}b</p>") == "<p>ab</p>"
+
+
+def test_an_image_of_this_site_keeps_only_its_safe_attributes():
+    image = (
+        '<figure class="x"><img src="/media/2023/09/a.jpg" alt="A &amp; B" '
+        'width="300" height="50%" onerror="alert(1)" style="x" srcset="y 2x">'
+        '<figcaption onclick="x">Cap</figcaption></figure>'
+    )
+    assert clean_statement_html(image) == (
+        '<figure><img src="/media/2023/09/a.jpg" alt="A &amp; B" width="300">'
+        "<figcaption>Cap</figcaption></figure>"
+    )
 
 
 # The /media/ route.
