@@ -119,6 +119,8 @@ def _column(column, label: str):
 
 # The moment the head queries read as now (`head_now()` binds it).
 _NOW = bindparam("now", type_=Statement.published_at.type)
+# How each dialect's driver is given it, made once per dialect.
+_NOW_PROCESSORS = {}
 
 
 def newest_public_column():
@@ -151,9 +153,10 @@ def newest_version_column():
 def head_now(dialect) -> dict:
     """The `now` of the columns above, as the driver of this dialect takes it
     (ngo.pagecache.HeadQuery passes its parameters as they are)."""
-    now = utcnow()
-    processor = Statement.published_at.type.bind_processor(dialect)
-    return {"now": processor(now) if processor else now}
+    if dialect.name not in _NOW_PROCESSORS:
+        processor = Statement.published_at.type.bind_processor(dialect)
+        _NOW_PROCESSORS[dialect.name] = processor or (lambda value: value)
+    return {"now": _NOW_PROCESSORS[dialect.name](utcnow())}
 
 
 def bump_revision() -> dict:
