@@ -44,6 +44,8 @@ from ngo.security import csp_nonce
 _RECORDING = "_pagecache_boundary"
 # What this request served from the cache, kept as the newest once it answered 200.
 _SERVED = "_pagecache_served"
+# Answers that say an address no longer shows the page it showed.
+_GONE = frozenset({301, 302, 303, 307, 308, 404, 410})
 
 
 def slot(name: str, value=None):
@@ -219,6 +221,13 @@ class PageCache:
                 _, dropped = self._latest.popitem(last=False)
                 dropped.page.latest = None
 
+    def forget_latest(self, address: tuple) -> None:
+        """Forget the newest page at an address: it shows something else now."""
+        with self._lock:
+            dropped = self._latest.pop(address, None)
+            if dropped is not None:
+                dropped.page.latest = None
+
     def latest(self, address: tuple) -> Latest | None:
         """The newest page served at an address, however old, if any."""
         with self._lock:
@@ -288,11 +297,15 @@ def _address() -> tuple:
 
 
 def _keep_served(response):
-    """After a page from the cache answered 200, keep it as its address's newest."""
+    """After a page from the cache answered 200, keep it as its address's newest;
+    a GET answered "not here" (a statement withdrawn, renamed) forgets the address's,
+    so that an outage never brings back a page taken down."""
     served = g.pop(_SERVED, None)
     if served is not None and response.status_code == 200:
         page, values = served
         pages().keep_latest(page, values, response.mimetype)
+    elif response.status_code in _GONE and request.method in ("GET", "HEAD"):
+        pages().forget_latest(_address())
     return response
 
 

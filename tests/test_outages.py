@@ -371,3 +371,115 @@ def test_a_missing_sqlite_file_is_never_created_but_by_db_upgrade(tmp_path, capl
     assert path.exists()
     assert client.get("/").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_statement_taken_down_is_not_brought_back_by_an_outage(
+    app, make_statement, cut
+):
+    slug = make_statement(title="Taken down")
+    client = app.test_client()
+    assert client.get(f"/statements/{slug}").status_code == 200
+    with app.app_context():
+        db.session.execute(
+            update(Statement)
+            .where(Statement.slug == slug)
+            .values(status="draft", **bump_revision())
+        )
+        move_site_on()
+        db.session.commit()
+    assert client.get(f"/statements/{slug}").status_code == 404
+    cut.off()
+    response = client.get(f"/statements/{slug}")
+    assert response.status_code == 503
+    assert "Taken down" not in response.get_data(as_text=True)
+
+
+@contextmanager
+def read_only(app, database_url):
+    """The database refuses every write: PostgreSQL's default_transaction_read_only
+    (its sessions ended, so new ones take it), an SQLite trigger saying what a
+    read-only file says (root, who runs these tests, writes any file)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        with _admin() as admin, admin.connect() as conn:
+            conn.execute(
+                text(
+                    f'ALTER DATABASE "{url.database}" '
+                    "SET default_transaction_read_only = on"
+                )
+            )
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name"
+                ),
+                {"name": url.database},
+            )
+        try:
+            yield
+        finally:
+            with _admin() as admin, admin.connect() as conn:
+                conn.execute(
+                    text(
+                        f'ALTER DATABASE "{url.database}" '
+                        "RESET default_transaction_read_only"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name"
+                    ),
+                    {"name": url.database},
+                )
+        return
+    names = ["statement_view", "comment_throttle"]
+    with app.app_context():
+        for table in names:
+            db.session.execute(
+                text(
+                    f"CREATE TRIGGER read_only_{table} BEFORE INSERT ON {table} BEGIN "
+                    "SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+                )
+            )
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            for table in names:
+                db.session.execute(text(f"DROP TRIGGER read_only_{table}"))
+            db.session.commit()
+
+
+def test_a_read_only_database_fails_readiness_and_serves_pages(
+    app, make_statement, database_url
+):
+    slug = make_statement()
+    client = app.test_client()
+    with read_only(app, database_url):
+        page = client.get(f"/statements/{slug}", headers=reader("one"))
+        assert page.status_code == 200 and views(page) == 0
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json["reason"] == "write failed: read-only"
+    assert client.get("/readyz").status_code == 200
+    assert views(client.get(f"/statements/{slug}", headers=reader("two"))) == 1
+
+
+def test_an_sqlite_file_that_is_no_database_answers_503(tmp_path, caplog):
+    path = tmp_path / "ngo.db"
+    path.write_bytes(b"not a database, " * 1000)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
+    client = app.test_client()
+    response = client.get("/statements")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    unreadable = "database unavailable: file unreadable"
+    assert client.get("/readyz").json["reason"] == unreadable
+    assert [line.args[0] for line in outage_lines(caplog)] == [unreadable]
