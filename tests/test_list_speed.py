@@ -229,3 +229,23 @@ def test_a_list_page_costs_the_same_statements_first_or_last_short_or_long(
         assert first == short[path], path
         # Page 1 of the front page also reads its lead; no other page differs.
         assert middle == end == first - (path == "/"), path
+
+
+def test_imported_statements_are_listed_with_their_categories_and_signatories(
+    app, client, runner, tmp_path
+):
+    """The importer inserts link rows in bulk: the lists still hold them."""
+    paths = []
+    for number in (1, 2):
+        path = tmp_path / f"item-{number}.md"
+        path.write_text(
+            f'---\ntitle: "Item {number}"\nslug: item-{number}\n'
+            f"date: 2024-03-0{number}\ncategories:\n  - Rights > Fair trial\n"
+            'signatories:\n  - "Signer"\n---\nBody.\n',
+            encoding="utf-8",
+        )
+        paths.append(str(path))
+    assert runner.invoke(args=["import-statements", *paths]).exit_code == 0
+    assert all_pages(client, "/category/rights") == [2, 1]
+    assert all_pages(client, "/organisations/signer") == [2, 1]
+    assert_kept_right(app)
