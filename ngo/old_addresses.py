@@ -92,7 +92,11 @@ def target_url(kind: str, target_id: int) -> str | None:
     model, endpoint = TARGETS.get(kind, (None, None))
     if model is None:
         return None
-    slug = db.session.scalar(db.select(model.slug).where(model.id == target_id))
+    query = db.select(model.slug).where(model.id == target_id)
+    if model is Statement:
+        # A draft, or a scheduled statement before its date: no public address yet.
+        query = query.where(Statement.public())
+    slug = db.session.scalar(query)
     if slug is None:
         return None
     try:

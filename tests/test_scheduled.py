@@ -212,3 +212,28 @@ def test_saving_with_a_later_date_schedules_and_today_publishes_now(app, client)
         form |= {"title": f"Today {today}", "slug": slug, "date": today.isoformat()}
         assert editor.post("/admin/statements/new", data=form).status_code == 303
         assert client.get(f"/statements/{slug}").status_code == 200
+
+
+def test_its_old_wordpress_address_moves_only_from_its_date(
+    scheduled, client, monkeypatch
+):
+    from ngo.models import OldAddress
+    from ngo.old_addresses import address_key
+
+    with scheduled.app_context():
+        coming = db.session.scalar(
+            db.select(Statement).where(Statement.slug == "coming-tomorrow")
+        )
+        db.session.add(
+            OldAddress(
+                path=address_key("/2030/01/01/coming/"),
+                target_kind="statement",
+                target_id=coming.id,
+            )
+        )
+        db.session.commit()
+    assert client.get("/2030/01/01/coming/").status_code == 404
+    time_passes(scheduled, monkeypatch)
+    moved = client.get("/2030/01/01/coming/")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith("/statements/coming-tomorrow")
