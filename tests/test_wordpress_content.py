@@ -312,3 +312,38 @@ def test_embed_titles_are_written_in_the_posts_language(app):
         assert ">Видео на YouTube</a>" in russian
         english = convert("https://soundcloud.com/ngo/a", site=SITE).body
         assert ">Audio on SoundCloud</a>" in english
+
+
+def test_video_and_audio_blocks_become_links_to_their_files():
+    content = """<!-- wp:video {"id":9} -->
+<figure class="wp-block-video"><video controls src="https://cdn.example.net/Press%20film.mp4"></video><figcaption class="wp-element-caption">The press conference</figcaption></figure>
+<!-- /wp:video -->
+
+<!-- wp:audio -->
+<figure class="wp-block-audio"><audio controls><source src="https://cdn.example.net/talk.mp3"></audio></figure>
+<!-- /wp:audio -->"""
+    result = body(content)
+    assert (
+        '<a href="https://cdn.example.net/Press%20film.mp4">Press film.mp4</a>'
+        in result
+    )
+    assert "<figcaption>The press conference</figcaption>" in result
+    assert '<a href="https://cdn.example.net/talk.mp3">talk.mp3</a>' in result
+    assert "<video" not in result and "<audio" not in result and "<source" not in result
+
+
+def test_links_to_the_old_sites_pages_become_paths_its_old_addresses_answer():
+    content = (
+        '<p><a href="https://ngo.example.am/2023/09/19/detentions/#demands">Demands</a>'
+        ' <a href="http://www.ngo.example.am/?p=12">by id</a>'
+        ' <a href="https://ngo.example.am/report.pdf">file</a>'
+        ' <a href="https://ngo.example.am/wp-admin/">admin</a>'
+        ' <a href="https://other.example.org/2023/">elsewhere</a></p>'
+    )
+    assert body(content) == (
+        '<p><a href="/2023/09/19/detentions/#demands">Demands</a>'
+        ' <a href="/?p=12">by id</a>'
+        ' <a href="https://ngo.example.am/report.pdf">file</a>'
+        ' <a href="https://ngo.example.am/wp-admin/">admin</a>'
+        ' <a href="https://other.example.org/2023/">elsewhere</a></p>'
+    )

@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import has_app_context
 from flask_babel import force_locale
@@ -292,6 +292,8 @@ _WRAPPER = re.compile(r"<div\b[^<>]*wp-block-embed__wrapper[^<>]*>", re.I)
 _FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>", re.IGNORECASE)
 _IFRAME = re.compile(r"<iframe\b[^<>]*>", re.IGNORECASE)
 _IFRAME_END = _end_tag("iframe")
+_PLAYER = re.compile(r"<(video|audio)\b[^<>]*>", re.IGNORECASE)
+_SOURCE = re.compile(r"<source\b[^<>]*>", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?""", re.DOTALL
@@ -319,6 +321,12 @@ def attributes(tag: str) -> dict[str, str]:
             value = value[1:-1]
         found.setdefault(name.lower(), html.unescape(value))
     return found
+
+
+def _file_link(url: str) -> str:
+    """A paragraph linking to a file, named by the file ("film.mp4")."""
+    name = unquote(url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]) or url
+    return f'\n\n<p><a href="{html.escape(url)}">{html.escape(name)}</a></p>\n\n'
 
 
 def _inside(markup: str, opening: re.Pattern, name: str) -> str:
@@ -350,6 +358,25 @@ def _embeds(content: str, embeds: list[str], titles: _Titles) -> str:
         return _embed_link(found.get("src", ""), found.get("title", ""), embeds, titles)
 
     content = _spans(content, _IFRAME, lambda m: _IFRAME_END, iframe, required=False)
+
+    def player(match: re.Match, inner: str | None) -> str:
+        """A <video> or <audio> (Gutenberg's video and audio blocks): a link to
+        its file, named by the file."""
+        url = attributes(match.group(0)).get("src", "")
+        source = _SOURCE.search(inner or "")
+        if not url and source:
+            url = attributes(source.group(0)).get("src", "")
+        if not url:
+            return ""
+        return _file_link(url)
+
+    content = _spans(
+        content,
+        _PLAYER,
+        lambda m: _end_tag(m.group(1).lower()),
+        player,
+        required=False,
+    )
     content = _spans(
         content,
         _EMBED_SHORTCODE,
@@ -453,8 +480,7 @@ def _shortcodes(content: str, embeds: list[str], titles: _Titles) -> str:
             return ""
         if _provider(url):
             return _embed_link(url, "", embeds, titles)
-        name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or url
-        return f'\n\n<p><a href="{html.escape(url)}">{html.escape(name)}</a></p>\n\n'
+        return _file_link(url)
 
     content = _spans(
         content,
@@ -555,12 +581,47 @@ _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _UPLOADS_PATH = "/wp-content/uploads/"
 
 
+def _hosts_of(site: Site | None) -> set[str]:
+    """The old site's host names, without "www."."""
+    hosts = set()
+    for url in (site.base_site_url, site.base_blog_url, site.link) if site else ():
+        host = _host(url or "")
+        if host:
+            hosts.add(host)
+    return hosts
+
+
+_PAGE_EXTENSIONS = frozenset({"html", "htm", "php"})
+
+
+def _own_path(url: str, hosts: set[str]) -> str | None:
+    """A link to one of the old site's own pages as a path on this site
+    ("/2023/09/19/slug/", "/?p=12"), where its old address answers; None for any
+    other link, for files ("/x.jpg") and for WordPress's own screens (/wp-…)."""
+    if not hosts or not url.lower().startswith(("http://", "https://", "//")):
+        return None
+    try:
+        parts = urlsplit(html.unescape(url))
+    except ValueError:
+        return None
+    if _host(url) not in hosts or parts.path.startswith("/wp-"):
+        return None
+    name = parts.path.rsplit("/", 1)[-1]
+    if "." in name and name.rsplit(".", 1)[1].lower() not in _PAGE_EXTENSIONS:
+        return None  # a file of the old site, not one of its pages
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return path + query + fragment
+
+
 def _media(
     content: str, site: Site, media: MediaLibrary | None, missing: list[str]
 ) -> str:
     """Images and links to the old site's uploads pointed at their copies; images
     that cannot be shown from here become links to where they were."""
     old_site = (site.base_site_url or site.link or "").rstrip("/") if site else ""
+    own_hosts = _hosts_of(site)
 
     def address(url: str) -> tuple[str, bool]:
         """(the URL to use, whether it is this site's own copy)."""
@@ -611,9 +672,12 @@ def _media(
     def link(match: re.Match) -> str:
         found = attributes(match.group(0))
         href = found.get("href", "").strip()
-        if not href or "/wp-content/" not in href:
-            return match.group(0)
-        target = address(href)[0]
+        if "/wp-content/" in href:
+            target = address(href)[0]
+        else:
+            target = _own_path(href, own_hosts)
+            if target is None:
+                return match.group(0)
         title = found.get("title")
         title = f' title="{html.escape(title)}"' if title else ""
         return f'<a href="{html.escape(target)}"{title}>'
