@@ -249,3 +249,36 @@ def test_imported_statements_are_listed_with_their_categories_and_signatories(
     assert all_pages(client, "/category/rights") == [2, 1]
     assert all_pages(client, "/organisations/signer") == [2, 1]
     assert_kept_right(app)
+
+
+def test_tag_and_category_lists_are_kept_when_links_are_taken_away(app, client, items):
+    from ngo.models import LIST_TAG, Tag
+
+    def tagged() -> dict[str, int]:
+        with app.app_context():
+            return dict(
+                db.session.execute(
+                    db.select(Tag.slug, db.func.sum(ListCount.count))
+                    .join(ListCount, ListCount.scope_id == Tag.id)
+                    .where(ListCount.kind == LIST_TAG, ListCount.language == "en")
+                    .group_by(Tag.slug)
+                ).all()
+            )
+
+    with app.app_context():
+        appeal, trial = (
+            Tag(slug="appeal", name="Appeal"),
+            Tag(slug="trial", name="Trial"),
+        )
+        for slug in ("statement-1", "statement-2", "statement-3"):
+            statement(slug).set_tags([appeal, trial])
+        db.session.commit()
+    assert tagged() == {"appeal": 3, "trial": 3}
+    with app.app_context():
+        statement("statement-2").set_tags([db.session.merge(appeal)])
+        statement("statement-3").status = "draft"
+        statement("statement-1").set_categories([])
+        db.session.commit()
+    assert tagged() == {"appeal": 2, "trial": 1}
+    assert all_pages(client, "/category/rights") == [11, 9, 7, 5]
+    assert_kept_right(app)

@@ -64,6 +64,9 @@ _closure = CategoryDescendant.__table__
 _statement = Statement.__table__
 # What of a statement decides the lists it is in and where.
 _LISTED = ("status", "published_at", "language", "translation_group")
+# Its links, as collections: a link taken away as an orphan is deleted by the
+# flush itself, so it is in no session list; its statement's collection says so.
+_LINKED = ("category_links", "signatures", "tag_links")
 _LINKS = (StatementCategory, Signature, StatementTag)
 # session.info keys: statement ids and groups of translations to write again, and
 # whether the category tree changed.
@@ -288,7 +291,7 @@ def _note(session: Session, flush_context) -> None:
     groups = session.info.setdefault(_GROUPS, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Statement):
-            if obj in session.dirty and not _changed(obj, _LISTED):
+            if obj in session.dirty and not _changed(obj, _LISTED + _LINKED):
                 continue
             statements.add(obj.id)
             groups.update(_history(obj, "translation_group"))
