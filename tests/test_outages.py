@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
-from ngo import create_app
+from ngo import create_app, outages
 from ngo.extensions import db
 from ngo.models import Statement
 from ngo.revisions import bump_revision, move_site_on
@@ -371,6 +371,29 @@ def test_a_missing_sqlite_file_is_never_created_but_by_db_upgrade(tmp_path, capl
     assert path.exists()
     assert client.get("/").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_the_error_page_never_tries_the_database(tmp_path, monkeypatch):
+    attempts = []
+
+    def refuse_to_create():
+        """Asked on each attempt to open the missing file: count them."""
+        attempts.append(1)
+        return False
+
+    monkeypatch.setattr(outages, "_may_create_database", refuse_to_create)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing.db'}",
+        }
+    )
+    client = app.test_client()
+    for address in ("/", "/category/x", "/pages/about", "/search?q=x"):
+        attempts.clear()
+        assert client.get(address).status_code == 503
+        assert len(attempts) == 1, address  # the view's, not the error page's
 
 
 def test_a_statement_taken_down_is_not_brought_back_by_an_outage(
