@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BuildError
@@ -105,11 +105,18 @@ def target_url(kind: str, target_id: int) -> str | None:
         return None
 
 
+# What an old address that nobody stored answers: nothing of ours.
+UNKNOWN = None
+# An old address whose page is not public (a draft; scheduled before its date).
+NOT_PUBLIC = ""
+
+
 def redirect_for(path: str, query: str = ""):
-    """A 301 to where an old address went now, or None if it is none."""
+    """A 301 to where an old address went now; NOT_PUBLIC if it is stored but its
+    page is not public; UNKNOWN if no address of the old site had this key."""
     key = address_key(path, query)
     if key is None:
-        return None
+        return UNKNOWN
     try:
         found = db.session.execute(
             db.select(OldAddress.target_kind, OldAddress.target_id).where(
@@ -119,19 +126,26 @@ def redirect_for(path: str, query: str = ""):
         target = target_url(*found) if found is not None else None
     except SQLAlchemyError:  # never a 500 for an address nobody serves
         db.session.rollback()
-        return None
+        return UNKNOWN
+    if found is None:
+        return UNKNOWN
     if target is None:
-        return None
+        return NOT_PUBLIC
     return redirect(target, 301)
 
 
 def _front_page_query():
-    """`/?p=123` and the like on the front page: a 301 if it is an old address."""
+    """`/?p=123` and the like on the front page: a 301 if it is an old address, a
+    404 if that address's page is not public (as WordPress answered), else the
+    front page."""
     if request.path != "/" or request.method not in ("GET", "HEAD"):
         return None
     if not any(name in request.args for name in QUERY_KEYS):
         return None
-    return redirect_for("/", request.query_string.decode("latin-1"))
+    moved = redirect_for("/", request.query_string.decode("latin-1"))
+    if moved == NOT_PUBLIC:
+        abort(404)
+    return moved
 
 
 def _not_found(error: NotFound):
@@ -140,7 +154,7 @@ def _not_found(error: NotFound):
 
     if request.method in ("GET", "HEAD"):
         moved = redirect_for(request.path)
-        if moved is not None:
+        if moved not in (UNKNOWN, NOT_PUBLIC):  # not public (yet): still a 404
             return moved
     return render_error(error)
 
