@@ -82,24 +82,25 @@ class Child:
             pass
 
 
-def stop_all(children: list[Child]) -> None:
-    """Stop every child gracefully, then kill whatever is left of their groups."""
-    for child in children:
-        if child.alive():
-            child.process.send_signal(child.stop_signal)  # its main process: graceful
-    deadline = time.monotonic() + STOP_SECONDS
-    for child in children:
-        if child.process is None:
-            continue
-        try:
-            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            print(
-                f"cluster: {child.name} did not stop in time: killed", file=sys.stderr
-            )
-        child.signal(signal.SIGKILL)  # workers left behind, if any
-        if child.process.poll() is None:
-            child.process.wait()
+def stop_all(front: Child | None, apps: list[Child]) -> None:
+    """Stop nginx first (gracefully: it finishes the requests it has passed on),
+    then the app servers at once (SIGINT: none is left for them); kill whatever
+    remains of their groups."""
+    for batch in ([front] if front else [], apps):
+        for child in batch:
+            if child.alive():
+                child.process.send_signal(child.stop_signal)  # its main process
+        deadline = time.monotonic() + STOP_SECONDS
+        for child in batch:
+            if child.process is None:
+                continue
+            try:
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"cluster: {child.name} did not stop in time", file=sys.stderr)
+            child.signal(signal.SIGKILL)  # anything left behind in its group
+            if child.process.poll() is None:
+                child.process.wait()
 
 
 def _listening(address: str) -> bool:
@@ -221,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     for folder in ("logs", "temp"):
         (run_dir / folder).mkdir(parents=True, exist_ok=True)
     run_dir.chmod(0o755)  # nginx's workers may run as another user
-    children: list[Child] = []
+    children: list[Child] = []  # the app servers
+    front: Child | None = None  # nginx, once started
     status = 0
     try:
         env = app_env(os.environ.get("NGO_DATABASE_URL"))
@@ -236,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 command += ["--access-logfile", str(log)]
             children.append(
                 Child(
-                    f"app server {number}", command + ["wsgi:app"], env, signal.SIGTERM
+                    f"app server {number}", command + ["wsgi:app"], env, signal.SIGINT
                 )
             )
         for child in children:
@@ -259,7 +261,6 @@ def main(argv: list[str] | None = None) -> int:
         conf.write_text(nginx_config.main_conf(run_dir, site, user=nginx_user(owner)))
         command = [nginx, "-p", f"{run_dir}/", "-c", str(conf), "-g", "daemon off;"]
         front = Child("nginx", command, dict(os.environ), signal.SIGQUIT)
-        children.insert(0, front)
         front.start()
         address = f"{args.host}:{args.port}"
         pid_file = run_dir / "nginx.pid"
@@ -275,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             f"run directory {run_dir}). Ctrl-C stops it.",
             flush=True,
         )
-        status = supervise(front, list(zip(children[1:], sockets, strict=True)), owner)
+        status = supervise(front, list(zip(children, sockets, strict=True)), owner)
     except Stop as stop:
         print(f"cluster: {stop} received: stopping", file=sys.stderr, flush=True)
     except SystemExit as failure:
@@ -284,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stop_all(children)
+        stop_all(front, children)
         if temporary and status == 0:
             shutil.rmtree(run_dir, ignore_errors=True)
         elif status:
@@ -300,12 +301,16 @@ def supervise(front: Child, apps: list[tuple[Child, str]], owner) -> int:
         if not front.alive():
             print("cluster: nginx exited", file=sys.stderr, flush=True)
             return 1
-        for app, path in apps:
-            if app.alive() or time.monotonic() - app.started_at < RESTART_SECONDS:
-                continue
+        dead = [
+            (app, path)
+            for app, path in apps
+            if not app.alive() and time.monotonic() - app.started_at > RESTART_SECONDS
+        ]
+        for app, _ in dead:
             print(f"cluster: {app.name} exited: starting it again", file=sys.stderr)
             app.signal(signal.SIGKILL)  # any worker it left
             app.start()
+        for app, path in dead:
             try:
                 wait_until(app, lambda path=path: _listening(path), f"listen on {path}")
                 open_socket_to(path, owner)

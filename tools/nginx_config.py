@@ -71,7 +71,7 @@ def upstream_line(address: str) -> str:
     """One `server` of the upstream: host:port, or a unix socket's path."""
     if address.startswith("/"):
         address = f"unix:{address}"
-    return f"    server {address} max_fails=3 fail_timeout=10s;"
+    return f"    server {address} max_fails=3 fail_timeout=5s;"
 
 
 def brotli_lines(enabled: bool) -> str:
