@@ -66,14 +66,6 @@ class Report:
             self._missing_seen.add(url)
             self.missing_media.append(url)
 
-    def total(self, kind: str) -> int:
-        """How many of a kind were imported (new, updated or unchanged)."""
-        return sum(
-            n
-            for (k, change), n in self.changes.items()
-            if k == kind and change in ("new", "updated", "unchanged")
-        )
-
     def lines(self) -> list[str]:
         """The report as lines of text."""
         title = (
