@@ -321,6 +321,15 @@ def test_pages_and_stylesheets_are_compressed(cluster, site):
     assert packed.header("Cache-Control") == plain.header("Cache-Control") == "private"
     assert "Original title" in packed.text
 
+    feed = browser.get("/feed.atom", headers={"Accept-Encoding": "gzip"})
+    assert feed.header("Content-Encoding") == "gzip"
+    assert "Original title" in feed.text
+    polled = browser.get(
+        "/feed.atom",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": feed.header("ETag")},
+    )
+    assert polled.status == 304  # the ETag gzip made weak still matches
+
     css = next(u for u in ASSET.findall(plain.body.decode()) if "site.css" in u)
     sheet = browser.get(css, headers={"Accept-Encoding": "gzip"})
     assert sheet.header("Content-Encoding") == "gzip"
