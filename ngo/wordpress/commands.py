@@ -38,7 +38,9 @@ def import_wordpress(export, dry_run, signatories, uploads):
     categories, tags, comments and view counts, with the old addresses answering
     301 to the new ones. Safe to run again: what an earlier run made is updated."""
     # The reader (lxml) is loaded by this command only, not by every `flask` call.
-    from ngo.wordpress.importer import Options, import_export
+    from sqlalchemy.exc import IntegrityError
+
+    from ngo.wordpress.importer import Options
     from ngo.wordpress.wxr import Export
 
     options = Options(
@@ -47,6 +49,20 @@ def import_wordpress(export, dry_run, signatories, uploads):
         dry_run=dry_run,
     )
     reader = Export(export)
+    try:
+        report = _run(reader, export, options)
+    except IntegrityError as error:  # a slug or name saved by someone else meanwhile
+        click.echo(f"The database refused the import: {error.orig}", err=True)
+        click.echo("Nothing was imported; run the command again.", err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
+def _run(reader, export: str, options):
+    """The import, with a progress bar of the bytes read when on a terminal."""
+    from ngo.wordpress.importer import import_export
+
     if sys.stdout.isatty():
         with click.progressbar(
             length=reader.size, label="Importing", show_percent=True
@@ -59,8 +75,5 @@ def import_wordpress(export, dry_run, signatories, uploads):
                     bar.update(position - done[0])
                     done[0] = position
 
-            report = import_export(export, options, progress, export=reader)
-    else:
-        report = import_export(export, options, export=reader)
-    for line in report.lines():
-        click.echo(line)
+            return import_export(export, options, progress, export=reader)
+    return import_export(export, options, export=reader)
