@@ -76,6 +76,7 @@ _PG_STATES = {
     "3D000": "database unavailable: no such database",
     "25006": "write failed: read-only",
     "58030": "write failed: disk I/O error",
+    "42P01": "database schema missing: run flask db upgrade",
     "28000": "database unavailable: authentication failed",
     "28P01": "database unavailable: authentication failed",
 }
@@ -88,6 +89,7 @@ _MESSAGES = (
     ("database is locked", "write failed: database locked"),
     ("database table is locked", "write failed: database locked"),
     ("disk i/o error", "database unavailable: disk I/O error"),
+    ("no such table", "database schema missing: run flask db upgrade"),
     ("unable to open database file", "database unavailable: file unreadable"),
     ("file is not a database", "database unavailable: file unreadable"),
     ("connection refused", "database unavailable: connection refused"),

@@ -506,3 +506,23 @@ def test_an_sqlite_file_that_is_no_database_answers_503(tmp_path, caplog):
     unreadable = "database unavailable: file unreadable"
     assert client.get("/readyz").json["reason"] == unreadable
     assert [line.args[0] for line in outage_lines(caplog)] == [unreadable]
+
+
+def test_an_empty_sqlite_file_answers_503_until_db_upgrade(tmp_path, caplog):
+    path = tmp_path / "ngo.db"
+    path.touch()  # made by hand, or by an older version of the app
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
+    client = app.test_client()
+    assert client.get("/").status_code == 503
+    missing = "database schema missing: run flask db upgrade"
+    assert client.get("/readyz").json["reason"] == missing
+    assert [line.args[0] for line in outage_lines(caplog)] == [missing]
+    with loggers_kept():
+        assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert client.get("/").status_code == 200
