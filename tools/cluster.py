@@ -255,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 sockets,
                 server_name=args.server_name,
                 media_root=media_folder(),
+                retry_after=int(os.environ.get("NGO_OUTAGE_RETRY_SECONDS") or 30),
             )
         )
         conf = run_dir / "nginx.conf"

@@ -142,6 +142,7 @@ def site_conf(
     media_root: Path | None = None,
     error_pages: Path = ERROR_PAGES,
     brotli: bool | None = None,
+    retry_after: int = 30,
 ) -> str:
     """deploy/ngo-site.conf filled in: the site, for nginx's http block."""
     if not upstreams:
@@ -166,6 +167,7 @@ def site_conf(
                 Path(media_root).resolve() if media_root else None
             ),
             "ERROR_PAGES": str(Path(error_pages).resolve()),
+            "RETRY_AFTER": str(int(retry_after)),
         },
     )
 
@@ -207,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static-root", type=Path, default=STATIC_ROOT)
     parser.add_argument("--media-root", type=Path, default=None)
     parser.add_argument("--error-pages", type=Path, default=ERROR_PAGES)
+    parser.add_argument(
+        "--retry-after",
+        type=int,
+        default=30,
+        help="seconds in nginx's 503 (the app's NGO_OUTAGE_RETRY_SECONDS, 30)",
+    )
     brotli = parser.add_mutually_exclusive_group()
     brotli.add_argument("--brotli", dest="brotli", action="store_true", default=None)
     brotli.add_argument("--no-brotli", dest="brotli", action="store_false")
@@ -220,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             media_root=args.media_root,
             error_pages=args.error_pages,
             brotli=args.brotli,
+            retry_after=args.retry_after,
         )
     )
     return 0
