@@ -107,9 +107,9 @@ def _scopes(statement):
     ]
 
 
-def _entries(ids=None):
-    """INSERT ... SELECTs of the list rows of these statements (all if None), one
-    per language and kind of list."""
+def _entries(chosen: bool = False):
+    """INSERT ... SELECTs of the list rows of every statement, or with `chosen` of
+    those whose ids are bound as `ids`: one per language and kind of list."""
     statements = []
     for language in LANGUAGES:
         for scope in _scopes(_statement):
@@ -131,7 +131,7 @@ def _entries(ids=None):
                     ~translated,
                 ),
             )
-            if ids is not None:
+            if chosen:
                 rows = rows.where(_statement.c.id.in_(bindparam("ids", expanding=True)))
             statements.append(
                 insert(_entry).from_select(
@@ -190,7 +190,7 @@ def refresh(connection: Connection, ids: Iterable[int]) -> None:
     """Write these statements' list rows again (none for a deleted or draft one)
     and move the counts by the difference."""
     ids = sorted({i for i in ids if i is not None})
-    inserts = _entries(ids=True)
+    inserts = _entries(chosen=True)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         before = _counted(connection, chunk)
