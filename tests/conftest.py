@@ -94,6 +94,8 @@ def app_config(database_url, tmp_path):
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "SITE_NAME": "Test Rights Site",
+        # Files imported or uploaded in a test go to its own folder, never instance/.
+        "MEDIA_FOLDER": str(tmp_path / "media"),
     }
 
 
