@@ -314,6 +314,43 @@ def _open_existing_sqlite(dialect, record, cargs, cparams):
     return connection
 
 
+class _ConnectTimeouts:
+    """After a PostgreSQL connection attempt timed out, the process's next attempts
+    on that database fail at once for as long as the timeout (then one tries
+    again): a server that does not answer costs one request the wait, not every
+    request, so cached pages are served stale at once and workers are not all
+    stuck connecting."""
+
+    def __init__(self) -> None:
+        # (host, port, database) -> when attempts may start again (monotonic)
+        self.quiet_until: dict[tuple, float] = {}
+
+    def connect(self, dialect, record, cargs, cparams):
+        """Connect, or fail at once while a timeout on this database is recent."""
+        if dialect.name != "postgresql" or psycopg is None:
+            return None
+        target = (cparams.get("host"), cparams.get("port"), cparams.get("dbname"))
+        wait = self.quiet_until.get(target, 0.0) - monotonic()
+        if wait > 0:
+            raise psycopg.errors.ConnectionTimeout(
+                f"connection timeout expired (no new attempt for {wait:.1f} s)"
+            )
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except psycopg.errors.ConnectionTimeout:
+            timeout = float(cparams.get("connect_timeout") or 3)
+            self.quiet_until[target] = monotonic() + timeout
+            raise
+
+
+_connect_timeouts = _ConnectTimeouts()
+
+
+def _connect_or_fail_fast(dialect, record, cargs, cparams):
+    """The do_connect listener of PostgreSQL connections (see _ConnectTimeouts)."""
+    return _connect_timeouts.connect(dialect, record, cargs, cparams)
+
+
 def _drop_if_file_changed(dbapi_connection, record, proxy) -> None:
     """At checkout: a connection to an SQLite file moved, deleted or replaced since
     it was opened is dropped (the pool then opens the file now at the path)."""
@@ -333,6 +370,8 @@ def _listen_to_connections() -> None:
     """Install the connection listeners once per process (they are global)."""
     if not event.contains(Engine, "do_connect", _open_existing_sqlite):
         event.listen(Engine, "do_connect", _open_existing_sqlite)
+    if not event.contains(Engine, "do_connect", _connect_or_fail_fast):
+        event.listen(Engine, "do_connect", _connect_or_fail_fast)
     if not event.contains(Pool, "checkout", _drop_if_file_changed):
         event.listen(Pool, "checkout", _drop_if_file_changed)
 

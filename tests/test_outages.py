@@ -9,6 +9,7 @@ file away; refused writes are triggers raising what a full disk raises.
 import logging
 import os
 import re
+import socket
 import time
 import uuid
 from contextlib import contextmanager
@@ -526,3 +527,42 @@ def test_an_empty_sqlite_file_answers_503_until_db_upgrade(tmp_path, caplog):
     with loggers_kept():
         assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     assert client.get("/").status_code == 200
+
+
+def test_a_server_that_never_answers_costs_one_request_the_connect_timeout(tmp_path):
+    # A socket that takes connections and never says a word: PostgreSQL's host
+    # unreachable, as a client sees it.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    port = silent.getsockname()[1]
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": (
+                    f"postgresql+psycopg://ngo@127.0.0.1:{port}/ngo"
+                ),
+                "DATABASE_CONNECT_TIMEOUT": 2,
+            }
+        )
+        client = app.test_client()
+        started = time.monotonic()
+        assert client.get("/statements").status_code == 503
+        first = time.monotonic() - started
+        assert 1.9 <= first < 4  # libpq's connect_timeout, not minutes
+        started = time.monotonic()
+        for _ in range(10):
+            response = client.get("/statements")
+            assert response.status_code == 503
+        assert time.monotonic() - started < 1  # no new attempt for 2 s
+        assert client.get("/readyz").json["reason"] == (
+            "database unavailable: connect timeout"
+        )
+        time.sleep(2)  # then one request tries again, and waits again
+        started = time.monotonic()
+        assert client.get("/statements").status_code == 503
+        assert time.monotonic() - started >= 1.9
+    finally:
+        silent.close()
