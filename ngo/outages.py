@@ -176,7 +176,7 @@ class FailureLog:
                 self._kinds[failure.kind] = (last, unlogged + 1)
                 return
             self._kinds[failure.kind] = (now, 0)
-        if last is None:
+        if not unlogged:  # the first of its kind, or the first in a while
             log("%s: %s", failure.kind, failure.detail)
         else:
             log(
