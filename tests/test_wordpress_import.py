@@ -102,6 +102,7 @@ def item(
     terms=(),
     meta=(),
     comments=(),
+    comment_status="open",
 ):
     """An <item>: a post or page as the exporter writes it."""
     slug = slug if slug is not None else re.sub(r"\W+", "-", title.lower()).strip("-")
@@ -135,7 +136,7 @@ def item(
 		<wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>
 		<wp:post_modified>{cdata(date)}</wp:post_modified>
 		<wp:post_modified_gmt>{cdata(date_gmt)}</wp:post_modified_gmt>
-		<wp:comment_status>{cdata("open")}</wp:comment_status>
+		<wp:comment_status>{cdata(comment_status)}</wp:comment_status>
 		<wp:ping_status>{cdata("open")}</wp:ping_status>
 		<wp:post_name>{cdata(slug)}</wp:post_name>
 		<wp:status>{cdata(status)}</wp:status>
@@ -285,6 +286,23 @@ def test_posts_become_statements_by_status_and_date(app, wxr, run, client):
     for title in ("A draft", "Scheduled appeal", "Members only"):
         page = client.get(f"/statements/{by_title[title].slug}", headers=BROWSER)
         assert page.status_code == 404
+
+
+def test_comments_stay_closed_where_wordpress_closed_them(app, wxr, run, client):
+    path = wxr(
+        item(1, "Open for replies"),
+        item(2, "Closed for replies", comment_status="closed"),
+    )
+    run(path)
+    for slug, closed in (("open-for-replies", False), ("closed-for-replies", True)):
+        page = text_of(client.get(f"/statements/{slug}", headers=BROWSER))
+        assert ("Comments are closed." in page) is closed, slug
+        assert ("Post Comment" in page) is not closed, slug
+    posted = client.post(
+        "/statements/closed-for-replies/comments",
+        data={"comment": "Late reply", "author": "A", "email": "a@example.org"},
+    )
+    assert posted.status_code in (403, 409, 410)
 
 
 def test_body_summary_and_language(app, wxr, run, client):

@@ -589,6 +589,7 @@ class Importer:
             "language": language,
             "status": status,
             "published_at": published_at,
+            "comments_open": item.comments_open,
         }
         if getattr(item, "sticky", False):
             fields["featured"] = True
@@ -655,7 +656,6 @@ class Importer:
                     statement = Statement(
                         slug=self._slug_for(wanted[item.post_id], free),
                         views=_views(item.meta) or 0,
-                        comments_open=True,
                         **fields,
                     )
                     db.session.add(statement)

@@ -82,6 +82,8 @@ class Item:
     attachment_url: str = ""
     line: int = 0
     sticky: bool = False
+    # "closed" in WordPress (Discussion: Allow comments unticked); open otherwise.
+    comments_open: bool = True
 
 
 def decode_slug(slug: str) -> str:
@@ -230,6 +232,7 @@ _ITEM_FIELDS = {
     "post_type": "post_type",
     "post_password": "post_password",
     "is_sticky": "is_sticky",
+    "comment_status": "comment_status",
     "attachment_url": "attachment_url",
 }
 
@@ -459,6 +462,7 @@ def _item(element) -> Item:
         attachment_url=fields.get("attachment_url", "").strip(),
         line=element.sourceline or 0,
         sticky=fields.get("is_sticky", "").strip() == "1",
+        comments_open=fields.get("comment_status", "open").strip() != "closed",
     )
 
 
