@@ -1,6 +1,7 @@
 """Command-line tasks: seed-demo, import-statements, prune-views, create-user,
 search rebuild, import-wordpress."""
 
+import functools
 import sys
 import time
 from pathlib import Path
@@ -8,13 +9,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ngo.admin import create_user
 from ngo.comments.demo import seed_demo_comments
 from ngo.extensions import db
 from ngo.importer import ImportFailure, import_files, read_files, save_all
 from ngo.models import Statement
+from ngo.outages import MissingDatabaseFile
 from ngo.pages.demo import seed_demo_pages
 from ngo.statements.demo import seed_demo_category_names
 from ngo.statements.viewcount import prune_view_records
@@ -119,6 +121,31 @@ def rebuild_search():
     click.echo(f"Search index rebuilt: {indexed} published statements in {took:.1f} s.")
 
 
+def _told_in_one_line(command: click.Command) -> click.Command:
+    """The command (each of a group's) telling a missing SQLite file in one line with
+    exit status 1, not a traceback; wrapped once, however many apps register it."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _told_in_one_line(subcommand)
+        return command
+    callback = command.callback
+    if callback is None or getattr(callback, "told_in_one_line", False):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except OperationalError as error:
+            if isinstance(error.orig, MissingDatabaseFile):
+                raise click.ClickException(str(error.orig)) from None
+            raise
+
+    run.told_in_one_line = True
+    command.callback = run
+    return command
+
+
 def init_app(app: Flask) -> None:
     """Register the commands with `flask`."""
     for command in (
@@ -130,4 +157,4 @@ def init_app(app: Flask) -> None:
         search_commands,
         import_wordpress,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(_told_in_one_line(command))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ngo import create_app
 from ngo.extensions import db
 from ngo.models import Category, Organisation, Statement
 
@@ -258,3 +259,17 @@ def test_reimporting_unchanged_files_writes_no_statement(
     assert result.exit_code == 0, result.output
     written = [s for s in statements if re.match(r"\s*(UPDATE|INSERT|DELETE)", s)]
     assert written == []
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["seed-demo"], ["search", "rebuild"], ["prune-views"]],
+    ids=" ".join,
+)
+def test_a_missing_database_file_is_told_in_one_line(tmp_path, arguments):
+    missing = tmp_path / "ngo.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    result = app.test_cli_runner().invoke(args=arguments)
+    assert result.exit_code == 1
+    assert f"database file missing: {missing}, run flask db upgrade" in result.output
+    assert "Traceback" not in result.output and not missing.exists()
