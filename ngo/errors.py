@@ -51,7 +51,7 @@ MESSAGES = {
 }
 
 
-def render_error(error: HTTPException):
+def render_error(error: HTTPException, **context):
     """Render an HTTP error with the site's layout and its status code."""
     code = error.code or 500
     replace_bad_host()  # the layout builds links, which a bad Host would break
@@ -64,7 +64,11 @@ def render_error(error: HTTPException):
     # Keep headers such as Allow (405) or Retry-After (429), not the plain-text type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     page = render_template(
-        "errors/error.html", code=code, title=str(title), message=str(message)
+        "errors/error.html",
+        code=code,
+        title=str(title),
+        message=str(message),
+        **context,
     )
     return page, code, headers
 

@@ -242,13 +242,32 @@ def bare_frame() -> None:
         g.footer_pages = []
 
 
+# Fields of a form that are no one's typing: never shown back.
+_NOT_TYPED = frozenset({"csrf_token", "stamp", "subject", "next"})
+
+
+def typed_back() -> list[tuple[str, str]]:
+    """What a POST the database could not take carried: its filled-in text fields
+    (never a password or a token), shown back on the 503 page so nothing typed is
+    lost (the comment form has its own way: its fallback view)."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if value.strip() and name not in _NOT_TYPED and "password" not in name
+    ]
+
+
 def unavailable_page():
     """503: the site's own error page, with Retry-After, never stored."""
     from ngo.errors import render_error
 
     bare_frame()
     caching.no_store()
-    page, code, headers = render_error(ServiceUnavailable(retry_after=retry_after()))
+    page, code, headers = render_error(
+        ServiceUnavailable(retry_after=retry_after()), typed=typed_back()
+    )
     return make_response(page, code, headers)
 
 

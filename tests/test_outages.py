@@ -6,6 +6,7 @@ database of the test's own (never by stopping the server), SQLite by moving its
 file away; refused writes are triggers raising what a full disk raises.
 """
 
+import html as html_module
 import logging
 import os
 import re
@@ -24,6 +25,7 @@ from ngo.models import Statement
 from ngo.revisions import bump_revision, move_site_on
 from tests.commenting import client_headers, form_fields
 from tests.conftest import PG_URL, _as_psycopg
+from tests.staff import signed_in
 
 TYPED = {
     "comment": "Written during the outage,\nwith two lines.",
@@ -566,3 +568,34 @@ def test_a_server_that_never_answers_costs_one_request_the_connect_timeout(tmp_p
         assert time.monotonic() - started >= 1.9
     finally:
         silent.close()
+
+
+def test_an_editors_form_the_database_cannot_take_is_shown_back(app, cut):
+    app.config["WTF_CSRF_ENABLED"] = False  # the editor's form, not its token, here
+    client = signed_in(app, app.test_client())
+    body = "The court's ruling of 19 September.\n\nWe call on the authorities…"
+    cut.off()
+    sent = client.post(
+        "/admin/statements/new",
+        data={
+            "title": "Release the detained journalists",
+            "body": body,
+            "tags": "press freedom",
+            "csrf_token": "token-never-shown",
+            "current_password": "secret-never-shown",
+        },
+    )
+    assert sent.status_code == 503 and sent.headers["Retry-After"]
+    html = sent.get_data(as_text=True)
+    assert "Nothing was saved. Copy what you typed from here" in html
+    shown = dict(re.findall(r'<label for="(typed-\d+)">([^<]*)</label>', html))
+    values = dict(
+        re.findall(r'<textarea id="(typed-\d+)"[^>]*>([^<]*)</textarea>', html)
+    )
+    typed = {shown[key]: html_module.unescape(values[key]) for key in shown}
+    assert typed == {
+        "Title": "Release the detained journalists",
+        "Body": body,
+        "Tags": "press freedom",
+    }
+    assert "never-shown" not in html
