@@ -1,6 +1,7 @@
 """`make screenshots`: PNGs of the main pages, as readers see them, in docs/screenshots.
 
-Each page (home, a statement, a category, /accessibility, /admin/login) in two looks
+Each page (home, a statement, a category, /accessibility, a statement imported from
+a WordPress export, the admin) in two looks
 (the default, and white on black at 200% text, chosen through the ngo_a11y cookie as
 the toolbar's form sets it) at 1280 and 320 px, with JavaScript off. The site runs on
 a scratch SQLite database with the demo content (never instance/), served in a thread
@@ -36,6 +37,18 @@ ADMIN_PASSWORD = secrets.token_urlsafe(18)
 # queue show how addresses wrap on a phone.
 LONG_EMAIL = "anahit.petrosyan.press-office@helsinki-citizens-assembly.example.org"
 LONG_URL = "https://www.hca-vanadzor.example.org/en/press/statements/2024/"
+# The real WordPress export of the tests, imported beside the demo: a statement with
+# a captioned image, tags and signatories taken from its end.
+WORDPRESS = ROOT / "tests" / "data" / "wordpress"
+IMPORT_WORDPRESS = [
+    "import-wordpress",
+    str(WORDPRESS / "export.xml"),
+    "--signatories",
+    "trailing",
+    "--uploads",
+    str(WORDPRESS / "uploads"),
+]
+IMPORTED_TITLE = "Statement on the detention of peaceful protesters in Yerevan"
 # (name, cookie value): the default look, and white on black at 200% text.
 LOOKS = (
     ("default", ""),
@@ -55,13 +68,19 @@ def build_site(folder: Path):
 
     url = f"sqlite:///{folder / 'screenshots.db'}"
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "screenshots", "TESTING": False}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "screenshots",
+            "TESTING": False,
+            "MEDIA_FOLDER": str(folder / "media"),
+        }
     )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed:\n{result.output}")
+    for command in (["seed-demo"], IMPORT_WORDPRESS):
+        result = app.test_cli_runner().invoke(args=command)
+        if result.exit_code != 0:
+            raise SystemExit(f"{command[0]} failed:\n{result.output}")
     with app.app_context():
         admin = User(email=ADMIN_EMAIL, role="admin")
         admin.set_password(ADMIN_PASSWORD)
@@ -125,7 +144,7 @@ def main_pages(app) -> list[tuple[str, str]]:
     with app.app_context():
         newest = (
             db.select(Statement)
-            .where(Statement.status == "published")
+            .where(Statement.public())
             .order_by(Statement.published_at.desc(), Statement.id)
         )
         statement = db.session.scalars(
@@ -150,6 +169,10 @@ def main_pages(app) -> list[tuple[str, str]]:
         ]
         if armenian is not None:
             pages.append(("statement-hy", f"/hy/statements/{armenian.slug}"))
+        imported = db.session.scalars(
+            newest.where(Statement.title == IMPORTED_TITLE)
+        ).first()
+        pages.append(("statement-imported", f"/statements/{imported.slug}"))
         return pages + [
             ("admin-login", "/admin/login"),
             ("admin-dashboard", "/admin/"),
