@@ -112,9 +112,13 @@ def test_rendering_is_linear_in_the_length():
     small, large = "*a[" * 500, "*a[" * 10_000
 
     def took(text):
-        started = time.process_time()
-        render_body(text)
-        return time.process_time() - started
+        """The best of three: a busy machine or a collection only ever adds."""
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            render_body(text)
+            times.append(time.process_time() - started)
+        return min(times)
 
     render_body("warm up")
     assert took(large) < 40 * took(small) + 0.05
