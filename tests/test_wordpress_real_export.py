@@ -361,6 +361,29 @@ def test_every_old_address_of_a_post_answers_301(imported, app, client):
         assert TRASHED["title"] not in answer.get_data(as_text=True)
 
 
+def attachment_links() -> list[tuple[int, str]]:
+    """(post id, old path) of each attachment's page, read from the export."""
+    wp = "{http://wordpress.org/export/1.2/}"
+    found = []
+    for item in lxml.etree.parse(str(EXPORT)).iter("item"):
+        if item.findtext(f"{wp}post_type") == "attachment":
+            path = urlsplit(item.findtext("link")).path
+            found.append((int(item.findtext(f"{wp}post_parent")), path))
+    return found
+
+
+def test_an_attachments_old_page_answers_301_to_its_post(imported, app, client):
+    links = attachment_links()
+    assert len(links) == len(EXPECTED["attachments"])
+    for post_id, path in links:
+        statement = local(app, "statement", post_id)
+        moved, page = follow(client, path)
+        assert urlsplit(moved.headers["Location"]).path == (
+            f"/statements/{statement.slug}"
+        ), path
+        assert page.status_code == 200, path
+
+
 def test_old_category_tag_and_page_addresses_answer_301(imported, app, client):
     for category in EXPECTED["categories"]:
         moved, page = follow(client, category["path"])

@@ -180,6 +180,8 @@ class Importer:
         # WordPress ids and old addresses to write with the next batch.
         self.pending_items: list[tuple[str, int, int]] = []
         self.pending_addresses: list[dict] = []
+        # (post id, old address keys) of each attachment that belongs to a post.
+        self.attachments: list[tuple[int, set[str]]] = []
 
     # -- the run --------------------------------------------------------------
 
@@ -211,8 +213,24 @@ class Importer:
             self._terms(terms)
         self._posts(posts)
         self._pages(pages)
+        self._attachment_addresses()
         self._finish()
         return self.report
+
+    def _attachment_addresses(self) -> None:
+        """An attachment's old page (its permalink, /?attachment_id=<id>, /?p=<id>)
+        answers 301 to the statement of the post it belongs to, if that was imported
+        (attachments come before their posts in an export: resolved at the end)."""
+        self._write_pending()
+        statements = self._mapped("statement", [post for post, _ in self.attachments])
+        self._store_addresses(
+            [
+                {"path": key, "target_kind": "statement", "target_id": statements[post]}
+                for post, keys in self.attachments
+                if post in statements
+                for key in keys
+            ]
+        )
 
     def _start(self) -> None:
         """What the export's channel says, and the media library if asked for."""
@@ -232,10 +250,14 @@ class Importer:
 
     def _sort(self, item: Item, posts: list[Item], pages: list[Item]) -> None:
         """Keep a post or page for writing, or say why an item is left out."""
+        if item.post_type == "attachment" and item.parent_id:
+            self.attachments.append(
+                (item.parent_id, self._item_keys(item, "attachment_id"))
+            )
         if item.post_type not in ("post", "page"):
             why = {
                 "attachment": "attachments (their files are copied when a post "
-                "uses them, with --uploads)",
+                "uses them, with --uploads; their pages answer 301 to the post)",
                 "nav_menu_item": "menu items (this site makes its own menus)",
                 "revision": "revisions (only the current text is imported)",
             }.get(item.post_type, f"items of the type {item.post_type!r}")
