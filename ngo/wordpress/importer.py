@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -152,6 +153,22 @@ def _upsert(table, rows: list[dict], keys: list[str], values: list[str]) -> None
     ).execution_options(**_ROWS)
     for chunk in _chunks(rows, 1000):
         db.session.execute(statement, chunk)
+
+
+# WordPress keeps a slug to 200 bytes percent-encoded: an Armenian or Russian title's
+# slug is cut after about 35 letters, often inside a word.
+WORDPRESS_SLUG_BYTES = 200
+
+
+def slug_of(post_name: str, title: str) -> str:
+    """A post's slug in this site's form: its WordPress slug transliterated, or
+    the title's when WordPress cut the slug short (a cut of the title's words)."""
+    slug = make_slug(post_name or title)
+    if len(quote(post_name, safe="")) > WORDPRESS_SLUG_BYTES - 12:
+        whole = make_slug(title)
+        if whole.startswith(slug) and len(whole) > len(slug):
+            return whole
+    return slug
 
 
 class Importer:
@@ -667,7 +684,7 @@ class Importer:
             written = []
             converted = [(item, *self._fields(item)) for item in items]
             wanted = {
-                item.post_id: make_slug(item.post_name or fields["title"])
+                item.post_id: slug_of(item.post_name, fields["title"])
                 for item, fields, *_ in converted
                 if mapped.get(item.post_id) not in existing
             }
@@ -988,7 +1005,7 @@ class Importer:
                 "in_footer": depth == 0,
             }
             if page is None:
-                page = Page(slug=unique_slug(Page, make_slug(item.post_name or title)))
+                page = Page(slug=unique_slug(Page, slug_of(item.post_name, title)))
                 db.session.add(page)
                 change = "new"
             else:
