@@ -4,6 +4,7 @@ counts, feeds, sitemap, search, archives, other versions' links); when it comes 
 the app's clock moved on, with nothing written and no revision moved — every
 page shows it, those already cached too."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -187,6 +188,25 @@ def test_editors_preview_a_scheduled_statement_marked_with_its_date(scheduled):
     assert "Scheduled for" in listed
     # The reader's next request is not served the editor's preview.
     assert scheduled.test_client().get("/statements/coming-tomorrow").status_code == 404
+
+
+def test_the_admin_list_shows_scheduled_ones_apart(scheduled):
+    editor = signed_in(scheduled, scheduled.test_client(), "editor")
+
+    def listed(status):
+        """The titles the admin list shows with this filter, and its text."""
+        page = editor.get(f"/admin/statements?status={status}")
+        html = page.get_data(as_text=True)
+        edit_links = r'href="/admin/statements/\d+/edit"[^>]*>([^<]+)</a>'
+        return sorted(re.findall(edit_links, html)), text(page)
+
+    titles, page = listed("scheduled")
+    assert titles == ["Coming tomorrow", "Վաղը"]
+    assert "2 statements (scheduled), newest first" in page
+    assert '<option value="scheduled" selected>' in editor.get(
+        "/admin/statements?status=scheduled"
+    ).get_data(as_text=True)
+    assert listed("published")[0] == ["Already public"]
 
 
 def test_saving_with_a_later_date_schedules_and_today_publishes_now(app, client):

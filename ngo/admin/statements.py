@@ -47,8 +47,12 @@ def statements():
     query = db.select(Statement).order_by(
         Statement.published_at.desc(), Statement.id.desc()
     )
-    if status in ("draft", "published"):
-        query = query.where(Statement.status == status)
+    if status == "draft":
+        query = query.where(Statement.status == "draft")
+    elif status == "published":  # public now
+        query = query.where(Statement.public())
+    elif status == "scheduled":  # published with a date still to come
+        query = query.where(Statement.status == "published", ~Statement.public())
     else:
         status = ""
     if search:
