@@ -4,9 +4,9 @@
 used by the WordPress importer when it stores them and here when a request asks:
 percent-encoding undone (UTF-8), NFC, case folded, repeated and trailing slashes
 dropped, and of the query only WordPress's own keys kept, on the front page
-(`/?p=123`, `/?page_id=7`, `/?cat=4`, `/?tag=peace`). Only rows of `old_address`
-answer (stored, never guessed): looked up when a path is not found (404), and on
-the front page when its query holds one of those keys.
+(`/?p=123`, `/?page_id=7`, `/?cat=4`, `/?tag=peace`, `/?attachment_id=5`). Only rows
+of `old_address` answer (stored, never guessed): looked up when a path is not found
+(404), and on the front page when its query holds one of those keys.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from ngo.extensions import db
 from ngo.models import Category, OldAddress, Page, Statement, Tag
 
 KEY_MAX = 1000  # the length of old_address.path
-# The query keys WordPress answers on its front page: post, page, category, tag.
-QUERY_KEYS = ("p", "page_id", "cat", "tag")
+# The query keys WordPress answers on its front page: post, page, category, tag,
+# and an attachment's page.
+QUERY_KEYS = ("p", "page_id", "cat", "tag", "attachment_id")
 # Where each kind of target lives now: the model and the endpoint of its page.
 TARGETS = {
     "statement": (Statement, "statements.detail"),

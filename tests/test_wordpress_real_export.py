@@ -383,6 +383,8 @@ def attachment_links() -> list[tuple[int, str]]:
 def test_an_attachments_old_page_answers_301_to_its_post(imported, app, client):
     links = attachment_links()
     assert len(links) == len(EXPECTED["attachments"])
+    for attachment in EXPECTED["attachments"]:
+        links.append((attachment["parent"], f"/?attachment_id={attachment['id']}"))
     for post_id, path in links:
         statement = local(app, "statement", post_id)
         moved, page = follow(client, path)
