@@ -258,6 +258,8 @@ def test_admin_pages_are_axe_clean_and_fit_the_screen(
         "## Heading\n\nText with a [link](https://example.org)."
     )
     page.get_by_role("button", name="Preview").click()
+    # The preview is a new page: axe must not run on the one it replaces.
+    expect(page.get_by_role("heading", name=re.compile("^Preview"))).to_be_visible()
     check("/admin/statements/new (preview)")
     page.goto(live_server + "/admin/categories/2/edit")
     page.get_by_role("button", name=re.compile("^Delete")).click()
