@@ -66,6 +66,26 @@ def _changed(*moments: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
+def _newest_public(model, link_column):
+    """(slug, newest public date) of each organisation or tag (`model`) that has a
+    public statement, through its link table's `link_column` (a covering index)."""
+    link = link_column.class_
+    newest = (
+        db.select(
+            link_column.label("id"), func.max(Statement.published_at).label("newest")
+        )
+        .join(Statement, Statement.id == link.statement_id)
+        .where(Statement.public())
+        .group_by(link_column)
+        .subquery()
+    )
+    return db.session.execute(
+        db.select(model.slug, newest.c.newest)
+        .join(newest, newest.c.id == model.id)
+        .order_by(model.id)
+    )
+
+
 def page_addresses(site_changed: datetime | None) -> list[Address]:
     """Every address but the statements': each page in every language.
 
@@ -92,37 +112,9 @@ def page_addresses(site_changed: datetime | None) -> list[Address]:
         everywhere(endpoint, site_changed)
     for slug, lastmod in category_changes():
         everywhere("statements.category", lastmod, slug=slug)
-    signed = (
-        db.select(
-            Signature.organisation_id.label("id"),
-            func.max(Statement.published_at).label("newest"),
-        )
-        .join(Statement, Statement.id == Signature.statement_id)
-        .where(Statement.public())
-        .group_by(Signature.organisation_id)
-        .subquery()
-    )
-    for slug, newest in db.session.execute(
-        db.select(Organisation.slug, signed.c.newest)
-        .join(signed, signed.c.id == Organisation.id)
-        .order_by(Organisation.id)
-    ):
+    for slug, newest in _newest_public(Organisation, Signature.organisation_id):
         everywhere("statements.organisation", newest, slug=slug)
-    tagged = (
-        db.select(
-            StatementTag.tag_id.label("id"),
-            func.max(Statement.published_at).label("newest"),
-        )
-        .join(Statement, Statement.id == StatementTag.statement_id)
-        .where(Statement.public())
-        .group_by(StatementTag.tag_id)
-        .subquery()
-    )
-    for slug, newest in db.session.execute(
-        db.select(Tag.slug, tagged.c.newest)
-        .join(tagged, tagged.c.id == Tag.id)
-        .order_by(Tag.id)
-    ):
+    for slug, newest in _newest_public(Tag, StatementTag.tag_id):
         everywhere("tags.show", newest, slug=slug)
     for slug, updated in db.session.execute(
         db.select(Page.slug, Page.updated_at).order_by(Page.id)
