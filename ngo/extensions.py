@@ -7,8 +7,8 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +29,18 @@ class Base(DeclarativeBase):
 # render the statement it already loaded without querying it again.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 csrf = CSRFProtect()
+
+
+def listen_to_every_session(listeners) -> None:
+    """Hook (event name, listener) pairs on every ORM session, each once per process
+    however many apps are made: Session events are global, and a second
+    registration would see every change twice (ngo.revisions, ngo.search.sync,
+    ngo.statements.listing)."""
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 # Staff sign-in; ngo.admin.auth names its page and loads its users.
 login_manager = LoginManager()
 

@@ -75,7 +75,17 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", " ".join(folded.split()))
 
 
-class Category(db.Model):
+class NameKeyed:
+    """A model whose `name` is matched by its `name_key` (name_key()), kept with it."""
+
+    @validates("name")
+    def _keep_key(self, _field: str, name: str) -> str:
+        """Every new name brings its key along."""
+        self.name_key = name_key(name)
+        return name
+
+
+class Category(NameKeyed, db.Model):
     """A node of the category tree ("Rights" > "Right to life")."""
 
     # NULLs never collide in a unique constraint: top-level names get their own index.
@@ -111,12 +121,6 @@ class Category(db.Model):
         back_populates="parent", order_by="(Category.position, Category.name)"
     )
 
-    @validates("name")
-    def _keep_key(self, _field: str, name: str) -> str:
-        """Every new name brings its key along."""
-        self.name_key = name_key(name)
-        return name
-
     def name_in(self, language: str) -> str:
         """The name in this language, else the name as entered."""
         return (self.name_translations or {}).get(language) or self.name
@@ -125,7 +129,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Organisation(db.Model):
+class Organisation(NameKeyed, db.Model):
     """An organisation that co-signs statements."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,12 +139,6 @@ class Organisation(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
 
     signatures: Mapped[list[Signature]] = relationship(back_populates="organisation")
-
-    @validates("name")
-    def _keep_key(self, _field: str, name: str) -> str:
-        """Every new name brings its key along."""
-        self.name_key = name_key(name)
-        return name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
@@ -165,7 +163,7 @@ class StatementCategory(db.Model):
     category: Mapped[Category] = relationship()
 
 
-class Tag(db.Model):
+class Tag(NameKeyed, db.Model):
     """A tag: a flat label of statements, with an archive page of its own."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,12 +171,6 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # casefold() can make a name up to three times longer ("ß" -> "ss").
     name_key: Mapped[str] = mapped_column(String(600), unique=True)
-
-    @validates("name")
-    def _keep_key(self, _field: str, name: str) -> str:
-        """Every new name brings its key along."""
-        self.name_key = name_key(name)
-        return name
 
     def __repr__(self) -> str:
         return f"<Tag {self.slug}>"

@@ -43,12 +43,12 @@ once per transaction, at the commit, so its row lock is held for an instant.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
-from ngo.extensions import db
+from ngo.extensions import db, listen_to_every_session
 from ngo.models import (
     Category,
     Organisation,
@@ -317,9 +317,7 @@ def register() -> None:
     Listeners on the Session class are global: a second registration would count
     every change twice.
     """
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_to_every_session(_LISTENERS)
     # The kept lists that list pages read follow the same writes.
     from ngo.statements import listing
 

@@ -13,10 +13,11 @@ deleted by any means leaves the index by the database's own trigger or foreign k
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
+from ngo.extensions import listen_to_every_session
 from ngo.models import Category, Organisation, Signature, Statement, StatementCategory
 from ngo.search import index
 
@@ -103,6 +104,4 @@ _LISTENERS = (
 
 def register() -> None:
     """Listen to every ORM session; once per process (Session events are global)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_to_every_session(_LISTENERS)

@@ -27,7 +27,6 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    event,
     exists,
     func,
     insert,
@@ -41,6 +40,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
+from ngo.extensions import listen_to_every_session
 from ngo.i18n import LANGUAGES
 from ngo.models import (
     LIST_ALL,
@@ -354,6 +354,4 @@ _LISTENERS = (
 
 def register() -> None:
     """Listen to every ORM session; once per process (Session events are global)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_to_every_session(_LISTENERS)
